@@ -1,0 +1,3 @@
+// @ferry/shared: what the agent and the hub both speak. Curated named exports only.
+export type { ObjectRef } from './object-ref.ts';
+export { formatRef, parseApiVersion, refKey } from './object-ref.ts';
