@@ -7,11 +7,12 @@
 //   pnpm test test/smoke/kube       only files whose path contains one of the arguments
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Harness } from './harness/src/harness.ts';
+import { isAlive } from './harness/src/process.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const UNIT_ROOTS = ['shared/src', 'agent/src', 'hub/src'];
@@ -67,6 +68,24 @@ function summaryLine(tapFile: string): string | undefined {
   return `${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped') + count('todo')} skipped`;
 }
 
+/**
+ * A run killed with SIGKILL cannot stop its daemons (they run in their own process groups). The next
+ * run finds its folder, sees that its runner is gone, and stops what it left by PID.
+ */
+async function stopAbandonedRuns(): Promise<void> {
+  for (const entry of readdirSync(tmpdir())) {
+    const dir = join(tmpdir(), entry);
+    const pidFile = join(dir, 'runner.pid');
+    if (!entry.startsWith('ferry-test-') || !existsSync(pidFile)) continue;
+    if (isAlive(Number(readFileSync(pidFile, 'utf8')))) continue;
+    if (existsSync(join(dir, 'harness'))) {
+      process.stderr.write(`stopping what an abandoned test run left in ${dir}\n`);
+      await Harness.open(join(dir, 'harness')).down();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const unitOnly = argv.includes('--unit');
   const filters = argv.filter((arg) => !arg.startsWith('--'));
@@ -79,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`no test files match ${filters.join(' ')}\n`);
     return 1;
   }
+  await stopAbandonedRuns();
   const scratch = mkdtempSync(join(tmpdir(), 'ferry-test-'));
+  writeFileSync(join(scratch, 'runner.pid'), String(process.pid));
   const tapFile = join(scratch, 'report.tap');
   const env: NodeJS.ProcessEnv = { ...process.env };
   let harness: Harness | undefined;
