@@ -228,8 +228,9 @@ export class Harness {
     const found = new Set<string>();
     for (const record of this.processes())
       if (isOurs(record)) found.add(`${record.what} (pid ${record.pid})`);
+    const ancestors = ancestorPids();
     for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      if (!/^\d+$/.test(entry) || ancestors.has(Number(entry))) continue;
       try {
         const line = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
         const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
@@ -240,4 +241,19 @@ export class Harness {
     }
     return [...found];
   }
+}
+
+/** This process and its parents (`pnpm harness down --dir X` has X in every one of their command lines). */
+function ancestorPids(): Set<number> {
+  const pids = new Set<number>();
+  for (let pid = process.pid; pid > 1 && !pids.has(pid);) {
+    pids.add(pid);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      break;
+    }
+  }
+  return pids;
 }

@@ -7,3 +7,15 @@ export { waitFor, type WaitOptions } from './wait.ts';
 export { freePort } from './ports.ts';
 export { freshNamespace, type FreshNamespace } from './namespace.ts';
 export type { ClusterRecord, GitServerRecord, HarnessState } from './types.ts';
+export {
+  deleteSimulatedVolumes,
+  settle,
+  startKubeletSim,
+  SIMULATED_BEHAVIOURS,
+  type RunningKubeletSim,
+  type SimulatedBehaviour,
+  type SimulatedKubeletReport,
+  type SimulatedKubeletRule,
+} from './kubelet-sim.ts';
+export { rolloutPending, waitRolloutComplete } from './rollout.ts';
+export { runInCluster, type InClusterProcess, type InClusterRunOptions } from './in-cluster-runner.ts';

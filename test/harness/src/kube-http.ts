@@ -144,3 +144,26 @@ export class KubeHttp {
     await this.#dispatcher.close();
   }
 }
+
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** An API server that restarts or drops a watch: expected, and answered by listing again. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code !== undefined && CONNECTION_FAILURES.has(code)) return true;
+    // undici's HTTP parser saw the stream cut off mid-response ("Invalid EOF state").
+    if (current.name === 'HTTPParserError') return true;
+    current = current.cause;
+  }
+  return false;
+}
