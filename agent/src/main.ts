@@ -1,4 +1,44 @@
 #!/usr/bin/env node
-// ferry-agent: the agent's entry point. Git source and rendering land with issue 3, the engine with issue 4.
-process.stderr.write('ferry-agent: not built yet (the agent lands with issues 3-5)\n');
-process.exitCode = 2;
+// ferry-agent: the agent's command line. The in-cluster agent itself lands with issues 4 and 5.
+import { runRender } from './cli/render-command.ts';
+import { EXIT, type CliIo } from './cli/exit-codes.ts';
+
+const USAGE = `usage: ferry-agent <command> [options]
+
+commands:
+  render    print the objects a repo path (or a local folder) renders to, or its errors
+            (ferry-agent render --help)`;
+
+const io: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'render':
+      return runRender(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      io.stderr(`ferry-agent: unknown command ${command}\n${USAGE}\n`);
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `ferry-agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 70;
+  },
+);
