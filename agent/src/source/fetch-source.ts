@@ -8,6 +8,7 @@ import { SourceError } from './errors.ts';
 import {
   fetchRef,
   hasObject,
+  isEmptyCache,
   listFiles,
   listRemoteRefs,
   openCache,
@@ -67,6 +68,19 @@ interface Resolved {
   readonly commit: string;
 }
 
+/**
+ * Fetches a ref whose remote oid is known, unless the cache already holds that object. The first fetch
+ * into a cache is shallow (depth 1); later ones are incremental: the server sends only what the cache
+ * lacks, down to its shallow boundary.
+ */
+async function fetchUnlessCached(repo: GitCache, fullRef: string, oid: string): Promise<string> {
+  if (oid === '' || !(await hasObject(repo, oid))) {
+    const fetched = await fetchRef(repo, fullRef, isEmptyCache(repo) ? { depth: 1 } : {});
+    return peelToCommit(repo, fetched);
+  }
+  return peelToCommit(repo, oid);
+}
+
 async function resolveAndFetch(
   repo: GitCache,
   spec: SourceSpec,
@@ -77,12 +91,11 @@ async function resolveAndFetch(
     case 'branch':
     case 'tag': {
       const fullRef = `refs/${ref.kind === 'branch' ? 'heads' : 'tags'}/${ref.name}`;
-      const remote = await listRemoteRefs(repo.http, spec.url, fullRef);
-      if (!remote.some((entry) => entry.ref === fullRef)) {
+      const remote = (await listRemoteRefs(repo.http, spec.url, fullRef)).find((entry) => entry.ref === fullRef);
+      if (remote === undefined) {
         throw new SourceError('ref-not-found', `${ref.kind} ${ref.name} does not exist on ${spec.url}`);
       }
-      const oid = await fetchRef(repo, fullRef, { depth: 1 });
-      return { resolvedRef: ref.name, fullRef, commit: await peelToCommit(repo, oid) };
+      return { resolvedRef: ref.name, fullRef, commit: await fetchUnlessCached(repo, fullRef, remote.oid) };
     }
     case 'semver': {
       const tags = await listRemoteRefs(repo.http, spec.url, 'refs/tags/');
@@ -96,8 +109,8 @@ async function resolveAndFetch(
         );
       }
       const fullRef = `refs/tags/${selected.tag}`;
-      const oid = await fetchRef(repo, fullRef, { depth: 1 });
-      return { resolvedRef: selected.tag, fullRef, commit: await peelToCommit(repo, oid) };
+      const oid = tags.find((tag) => tag.ref === fullRef)?.oid ?? '';
+      return { resolvedRef: selected.tag, fullRef, commit: await fetchUnlessCached(repo, fullRef, oid) };
     }
     case 'commit': {
       if (!(await hasObject(repo, ref.sha))) {

@@ -25,7 +25,11 @@ export interface RemoteRef {
 
 /** Creates the bare cache repository when it does not exist yet. */
 export async function openCache(gitdir: string, url: string, http: GitHttpTransport): Promise<GitCache> {
-  if (!fs.existsSync(join(gitdir, 'HEAD'))) await git.init({ fs, gitdir, bare: true });
+  if (!fs.existsSync(join(gitdir, 'HEAD'))) {
+    await git.init({ fs, gitdir, bare: true });
+    // isomorphic-git's fetch maps remote refs through the remote's fetch refspec.
+    await git.addRemote({ fs, gitdir, remote: 'origin', url, force: true });
+  }
   return { gitdir, url, http, cache: {} };
 }
 
@@ -62,12 +66,18 @@ export async function fetchRef(repo: GitCache, ref: string, options: FetchOption
       cache: repo.cache,
       ...(options.everything === true
         ? { singleBranch: false, tags: true }
-        : { ref, singleBranch: true, tags: false }),
+        : { ref, remoteRef: ref, singleBranch: true, tags: false }),
       ...(options.depth !== undefined ? { depth: options.depth } : {}),
       ...(options.relative === true ? { relative: true } : {}),
     });
-    if (result.fetchHead === null)
+    if (result.fetchHead === null) {
       throw new SourceError('ref-not-found', `${repo.url} has no refs at all (empty repository)`);
+    }
+    // Keep the ref locally under its own name: the next fetch offers it to the server as a "have",
+    // so the server sends only what is new.
+    if (options.everything !== true) {
+      await git.writeRef({ fs, gitdir: repo.gitdir, ref, value: result.fetchHead, force: true });
+    }
     return result.fetchHead;
   } catch (error) {
     throw translateGitError(error, repo.url, `fetching ${ref}`);
@@ -84,20 +94,19 @@ export async function hasObject(repo: GitCache, oid: string): Promise<boolean> {
   }
 }
 
-/** Follows annotated tags down to the commit. */
+/** Follows annotated tags down to the commit (isomorphic-git's readCommit peels them). */
 export async function peelToCommit(repo: GitCache, oid: string): Promise<string> {
-  let current = oid;
-  for (let hops = 0; hops < 10; hops++) {
-    try {
-      await git.readCommit({ fs, gitdir: repo.gitdir, oid: current, cache: repo.cache });
-      return current;
-    } catch (error) {
-      if (!(error instanceof git.Errors.ObjectTypeError)) throw error;
-    }
-    const { tag } = await git.readTag({ fs, gitdir: repo.gitdir, oid: current, cache: repo.cache });
-    current = tag.object;
+  const { oid: commit } = await git.readCommit({ fs, gitdir: repo.gitdir, oid, cache: repo.cache });
+  return commit;
+}
+
+/** True before the first fetch into this cache. */
+export function isEmptyCache(repo: GitCache): boolean {
+  try {
+    return fs.readdirSync(join(repo.gitdir, 'objects', 'pack')).length === 0;
+  } catch {
+    return true;
   }
-  throw new SourceError('invalid-ref', `${oid}: more than 10 nested tags`);
 }
 
 export async function readCommitInfo(repo: GitCache, oid: string): Promise<CommitInfo> {
