@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect, createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,7 +20,9 @@ import {
   type RefSpec,
   type SourceErrorCode,
 } from '../../agent/src/source/index.ts';
+import { gitRequestHandler } from '../harness/src/git-server.ts';
 import { freePort, Harness } from '../harness/src/index.ts';
+import { createPki } from '../harness/src/pki.ts';
 
 const harness = Harness.fromEnv();
 const repos = harness.repos();
@@ -250,5 +254,60 @@ describe('Git source on the harness Git server', () => {
       fetchAt(nowhere, { kind: 'branch', name: 'main' }),
       rejectsWith('unreachable', nowhere),
     );
+  });
+
+  it('trusts a Git server whose certificate a custom CA signed, and names an untrusted one', async () => {
+    const { url: plainUrl, sha } = await repoWith('custom-ca');
+    const pki = await createPki(join(scratch, 'pki'), 'git');
+    const https = createHttpsServer(
+      { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) },
+      gitRequestHandler({ root: server.root, users: [...server.users], tokens: [...server.tokens] }),
+    );
+    await new Promise<void>((listening) => https.listen(0, '127.0.0.1', listening));
+    try {
+      const url = `https://127.0.0.1:${(https.address() as AddressInfo).port}/${nameOf(plainUrl)}.git`;
+      const ca = readFileSync(pki.caCert, 'utf8');
+      const spec = { url, ref: { kind: 'branch', name: 'main' } as const, path: 'apps/web', auth: token };
+      assert.equal((await fetchSource({ ...spec, ca }, options(freshCache()))).commit.sha, sha);
+      await assert.rejects(
+        fetchSource(spec, options(freshCache())),
+        rejectsWith('tls-untrusted', 'CA bundle'),
+      );
+    } finally {
+      https.closeAllConnections();
+      await new Promise((closed) => https.close(closed));
+    }
+  });
+
+  it('goes through the proxy named by HTTP_PROXY', async () => {
+    const { url, sha } = await repoWith('proxy');
+    const tunnels: string[] = [];
+    // A CONNECT proxy: undici tunnels through it and the proxy only pipes bytes.
+    const proxy: Server = createTcpServer((client) => {
+      client.once('data', (head) => {
+        const target = /^CONNECT ([^ ]+) HTTP/.exec(head.toString('latin1'))?.[1];
+        if (target === undefined) return client.destroy();
+        tunnels.push(target);
+        const [host, port] = target.split(':');
+        const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.pipe(client).pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+    });
+    await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
+    process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      assert.equal((await fetchAt(url, { kind: 'branch', name: 'main' })).commit.sha, sha);
+      assert.ok(
+        tunnels.includes(new URL(url).host),
+        `the fetch tunnelled through the proxy: ${tunnels.join(', ')}`,
+      );
+    } finally {
+      delete process.env.HTTP_PROXY;
+      await new Promise((closed) => proxy.close(closed));
+    }
   });
 });

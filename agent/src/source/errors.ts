@@ -3,6 +3,7 @@
 
 export const SOURCE_ERROR_CODES = [
   'unreachable',
+  'tls-untrusted',
   'auth-refused',
   'repo-not-found',
   'ref-not-found',

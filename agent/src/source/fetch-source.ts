@@ -91,7 +91,9 @@ async function resolveAndFetch(
     case 'branch':
     case 'tag': {
       const fullRef = `refs/${ref.kind === 'branch' ? 'heads' : 'tags'}/${ref.name}`;
-      const remote = (await listRemoteRefs(repo.http, spec.url, fullRef)).find((entry) => entry.ref === fullRef);
+      const remote = (await listRemoteRefs(repo.http, spec.url, fullRef)).find(
+        (entry) => entry.ref === fullRef,
+      );
       if (remote === undefined) {
         throw new SourceError('ref-not-found', `${ref.kind} ${ref.name} does not exist on ${spec.url}`);
       }

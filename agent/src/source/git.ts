@@ -199,10 +199,19 @@ const UNREACHABLE = new Set([
   'UND_ERR_SOCKET',
 ]);
 
-function errorCode(error: unknown): string | undefined {
+const TLS_UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function errorCode(error: unknown, codes: ReadonlySet<string>): string | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
+    if (typeof code === 'string' && codes.has(code)) return code;
     current = current.cause;
   }
   return undefined;
@@ -211,7 +220,15 @@ function errorCode(error: unknown): string | undefined {
 /** One translation of isomorphic-git and network failures into SourceErrors, naming the URL. */
 export function translateGitError(error: unknown, url: string, doing: string): SourceError {
   if (error instanceof SourceError) return error;
-  const network = errorCode(error);
+  const tls = errorCode(error, TLS_UNTRUSTED);
+  if (tls !== undefined) {
+    return new SourceError(
+      'tls-untrusted',
+      `${doing}: the certificate of ${url} is not trusted (${tls}); give the CA bundle that signs it (ca.crt in the credentials Secret, --ca-file)`,
+      { cause: error },
+    );
+  }
+  const network = errorCode(error, UNREACHABLE);
   if (network !== undefined) {
     return new SourceError('unreachable', `${doing}: cannot reach ${url} (${network})`, { cause: error });
   }

@@ -30,7 +30,14 @@ const PASSED_HEADERS = {
 const TOKEN_USER = 'bearer-token';
 
 export function createGitHttpServer(config: GitHttpServerConfig): Server {
-  return createServer((req, res) => {
+  return createServer(gitRequestHandler(config));
+}
+
+/** The request handler alone, for an HTTPS server (tests of custom CAs) or a proxy in front. */
+export function gitRequestHandler(
+  config: GitHttpServerConfig,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://git.invalid').pathname;
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       reply(res, 200, 'ok');
@@ -46,7 +53,7 @@ export function createGitHttpServer(config: GitHttpServerConfig): Server {
       if (res.headersSent) res.destroy();
       else reply(res, 500, `git http-backend bridge failed: ${(error as Error).message}`);
     });
-  });
+  };
 }
 
 function same(a: string, b: string): boolean {
