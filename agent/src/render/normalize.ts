@@ -12,7 +12,7 @@ const isObject = (value: unknown): value is Json =>
 function defaultProtocols(ports: unknown): void {
   if (!Array.isArray(ports)) return;
   for (const port of ports) {
-    if (isObject(port) && port.protocol === undefined) port.protocol = 'TCP';
+    if (isObject(port) && (port.protocol === undefined || port.protocol === null)) port.protocol = 'TCP';
   }
 }
 

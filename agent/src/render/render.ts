@@ -47,7 +47,9 @@ function collect(files: readonly RenderFile[], options: RenderOptions, errors: R
     try {
       text = UTF8.decode(file.content);
     } catch {
-      errors.push({ code: 'invalid-yaml', file: file.path, line: 1, message: 'file is not valid UTF-8' });
+      const lenient = new TextDecoder().decode(file.content);
+      const line = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n').length;
+      errors.push({ code: 'invalid-yaml', file: file.path, line, message: 'file is not valid UTF-8' });
       continue;
     }
     const parsed = parseManifestFile(file.path, text, options);
