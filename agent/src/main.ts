@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// ferry-agent: the agent's command line. The in-cluster agent itself lands with issues 4 and 5.
+// ferry-agent: the agent's command line. The in-cluster agent itself lands with issue 5.
 import { runRender } from './cli/render-command.ts';
+import { runSync } from './cli/sync-command.ts';
 import { EXIT, type CliIo } from './cli/exit-codes.ts';
 
 const USAGE = `usage: ferry-agent <command> [options]
 
 commands:
   render    print the objects a repo path (or a local folder) renders to, or its errors
-            (ferry-agent render --help)`;
+            (ferry-agent render --help)
+  sync      apply a repo path to a cluster once: staged server-side apply, guarded prune
+            (ferry-agent sync --help)`;
 
 const io: CliIo = {
   stdout: (text) => process.stdout.write(text),
@@ -20,6 +23,8 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'render':
       return runRender(rest, io);
+    case 'sync':
+      return runSync(rest, io, process.stdout.isTTY);
     case undefined:
     case '-h':
     case '--help':

@@ -1,6 +1,6 @@
 // `ferry-agent render`: what the agent would apply, from a Git repo path or a local folder, as YAML;
 // or every error with its file:line. Pull-request pipelines run it to check a change before it merges.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,43 +11,24 @@ import {
   render,
   type RenderFile,
 } from '../render/index.ts';
-import {
-  credentialsFromCli,
-  credentialsFromUrl,
-  DEFAULT_FETCH_SOURCE_OPTIONS,
-  fetchSource,
-  parseRefSpec,
-  readDir,
-  SourceError,
-  type GitAuth,
-} from '../source/index.ts';
+import { DEFAULT_FETCH_SOURCE_OPTIONS, fetchSource, readDir, SourceError } from '../source/index.ts';
 import { EXIT, type CliIo, type ExitCode } from './exit-codes.ts';
+import { SOURCE_OPTIONS, SOURCE_USAGE, sourceSpecFrom, type SourceValues } from './source-options.ts';
 
 export const RENDER_USAGE = `usage:
   ferry-agent render --repo URL [--ref REF] [--path P] [options]
   ferry-agent render --dir DIR [options]
 
-  --ref REF               branch (default main), branch:NAME, tag:NAME, semver:RANGE, commit:SHA
-  --path P                folder inside the repository (default: its root)
+${SOURCE_USAGE}
   --target-namespace NS   namespace for namespaced objects that name none (default: default)
-  --auth-token-file F     bearer token for the Git server (or FERRY_GIT_TOKEN)
-  --auth-basic-file F     user:password for the Git server (or FERRY_GIT_USERNAME, FERRY_GIT_PASSWORD)
-  --ca-file F             CA bundle that signs the Git server's certificate
-  --cache-dir D           keep the Git cache here between runs (default: a temporary folder)
   --show-secrets          print Secret values (they are redacted by default)
 
 exit codes: 0 rendered, 1 invalid manifests, 2 bad arguments, 3 Git source error`;
 
 const OPTIONS = {
-  repo: { type: 'string' },
-  ref: { type: 'string', default: 'main' },
-  path: { type: 'string', default: '' },
+  ...SOURCE_OPTIONS,
   dir: { type: 'string' },
   'target-namespace': { type: 'string', default: DEFAULT_RENDER_OPTIONS.targetNamespace },
-  'auth-token-file': { type: 'string' },
-  'auth-basic-file': { type: 'string' },
-  'ca-file': { type: 'string' },
-  'cache-dir': { type: 'string' },
   'show-secrets': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -58,23 +39,17 @@ function usage(io: CliIo, message: string): ExitCode {
 }
 
 async function filesFromGit(
-  values: { repo: string; ref: string; path: string; 'ca-file'?: string; 'cache-dir'?: string },
-  auth: GitAuth,
+  values: SourceValues & { 'cache-dir'?: string | undefined },
   io: CliIo,
 ): Promise<{ files: RenderFile[]; revision: string }> {
-  const { url, auth: urlAuth } = credentialsFromUrl(values.repo);
+  const spec = sourceSpecFrom(values, io.env);
   const cacheDir = values['cache-dir'] ?? mkdtempSync(join(tmpdir(), 'ferry-render-'));
   try {
-    const result = await fetchSource(
-      {
-        url,
-        ref: parseRefSpec(values.ref),
-        path: values.path,
-        auth: auth.kind === 'none' ? urlAuth : auth,
-        ...(values['ca-file'] !== undefined ? { ca: readFileSync(values['ca-file'], 'utf8') } : {}),
-      },
-      { ...DEFAULT_FETCH_SOURCE_OPTIONS, cacheDir, wantFile: isRenderInput },
-    );
+    const result = await fetchSource(spec, {
+      ...DEFAULT_FETCH_SOURCE_OPTIONS,
+      cacheDir,
+      wantFile: isRenderInput,
+    });
     io.stderr(
       `rendering ${result.revision} (${result.commit.author.name}, ${result.commit.time}): ${result.commit.subject}\n`,
     );
@@ -104,14 +79,7 @@ export async function runRender(argv: readonly string[], io: CliIo): Promise<Exi
       files = readDir(values.dir, { ...DEFAULT_FETCH_SOURCE_OPTIONS, wantFile: isRenderInput });
       revision = `dir:${values.dir}`;
     } else {
-      const auth = credentialsFromCli(
-        {
-          ...(values['auth-token-file'] !== undefined ? { tokenFile: values['auth-token-file'] } : {}),
-          ...(values['auth-basic-file'] !== undefined ? { basicFile: values['auth-basic-file'] } : {}),
-        },
-        io.env,
-      );
-      ({ files, revision } = await filesFromGit({ ...values, repo: values.repo ?? '' }, auth, io));
+      ({ files, revision } = await filesFromGit({ ...values, repo: values.repo ?? '' }, io));
     }
   } catch (error) {
     if (error instanceof SourceError) {

@@ -1,0 +1,171 @@
+// The apply verb: validate with server-side dry-runs, then apply stage by stage.
+//
+// Before anything is written, every object whose kind and namespace already exist is dry-run; if any
+// fails, nothing is written and every failure is listed. Objects whose kind or namespace come with
+// this revision are dry-run when their stage comes. Unchanged objects are never written.
+import { formatRef } from '@ferry/shared';
+import { KubeError, type KubeApi } from '../kube/index.ts';
+import { mapLimit } from './concurrency.ts';
+import type { DesiredObject, DesiredSet } from './desired.ts';
+import { dryRun, FIELD_MANAGER, type Planned } from './dry-run.ts';
+import { orderStages } from './stages.ts';
+import type { ChangeSetEntry } from './types.ts';
+import { waitReady } from './wait-ready.ts';
+
+export interface ApplyRevisionOptions {
+  /** Plan only: dry-runs, no writes. */
+  readonly dryRun: boolean;
+  readonly concurrency: number;
+  /** How long CRDs may take to be Established and Namespaces to be Active. */
+  readonly readyTimeoutMs: number;
+}
+
+export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
+  dryRun: false,
+  concurrency: 8,
+  readyTimeoutMs: 60_000,
+};
+
+/** Opt out of taking fields from other managers: the apply fails with the conflict instead. */
+export const CONFLICTS_ANNOTATION = 'ferry.dev/conflicts';
+
+export interface ApplyRevisionResult {
+  readonly changeSet: readonly ChangeSetEntry[];
+  /** Set when the revision was not fully applied: which step failed and why. */
+  readonly failure: { readonly step: 'plan' | 'apply'; readonly message: string } | undefined;
+}
+
+const entryOf = (planned: Planned): ChangeSetEntry =>
+  planned.action === 'failed'
+    ? { ref: planned.object.ref, action: 'failed', source: planned.object.source, message: planned.message }
+    : { ref: planned.object.ref, action: planned.action, source: planned.object.source };
+
+function namespacesOf(objects: readonly DesiredObject[]): string[] {
+  return [
+    ...new Set(
+      objects
+        .filter((o) => o.info?.namespaced !== false && o.ref.namespace !== '')
+        .map((o) => o.ref.namespace),
+    ),
+  ];
+}
+
+async function existingNamespaces(kube: KubeApi, names: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  await mapLimit(names, 8, async (name) => {
+    const live = await kube.get({ group: '', version: 'v1', kind: 'Namespace', namespace: '', name });
+    if (live !== undefined) found.add(name);
+  });
+  return found;
+}
+
+async function applyOne(kube: KubeApi, planned: Planned): Promise<ChangeSetEntry> {
+  if (planned.action !== 'created' && planned.action !== 'configured') return entryOf(planned);
+  const { object } = planned;
+  const force = object.manifest.metadata.annotations?.[CONFLICTS_ANNOTATION] !== 'fail';
+  try {
+    await kube.apply(object.manifest, { fieldManager: FIELD_MANAGER, force, dryRun: false });
+    return entryOf(planned);
+  } catch (error) {
+    const message = error instanceof KubeError ? error.message : `${formatRef(object.ref)}: ${String(error)}`;
+    return {
+      ref: object.ref,
+      action: 'failed',
+      source: object.source,
+      message: `${message} (${object.source})`,
+    };
+  }
+}
+
+export async function applyRevision(
+  kube: KubeApi,
+  desired: DesiredSet,
+  options: ApplyRevisionOptions = DEFAULT_APPLY_REVISION_OPTIONS,
+): Promise<ApplyRevisionResult> {
+  const unknown: ChangeSetEntry[] = desired.unknown.map((item) => ({
+    ref: item.ref,
+    action: 'failed',
+    source: item.source,
+    message: `${item.message} (${item.source})`,
+  }));
+  const { stages, errors: waveErrors } = orderStages(desired.objects, (object) => ({
+    group: object.ref.group,
+    kind: object.ref.kind,
+    annotations: object.manifest.metadata.annotations,
+  }));
+  const badWaves: ChangeSetEntry[] = waveErrors.map(({ item, error }) => ({
+    ref: item.ref,
+    action: 'failed',
+    source: item.source,
+    message: `${formatRef(item.ref)}: ${error} (${item.source})`,
+  }));
+
+  // Preflight: everything whose kind is served and whose namespace exists, before any write.
+  const namespaces = await existingNamespaces(kube, namespacesOf(desired.objects));
+  const ready = (object: DesiredObject): boolean =>
+    object.info !== undefined && (!object.info.namespaced || namespaces.has(object.ref.namespace));
+  const preflight = new Map<DesiredObject, Planned>();
+  const checked = await mapLimit(desired.objects.filter(ready), options.concurrency, (object) =>
+    dryRun(kube, object),
+  );
+  for (const planned of checked) preflight.set(planned.object, planned);
+  const failed = [...unknown, ...badWaves, ...checked.filter((p) => p.action === 'failed').map(entryOf)];
+  if (failed.length > 0) {
+    return {
+      changeSet: failed,
+      failure: { step: 'plan', message: `${failed.length} object(s) failed validation; nothing was written` },
+    };
+  }
+  if (options.dryRun) {
+    const changeSet = desired.objects.map((object) => {
+      const planned = preflight.get(object);
+      return planned !== undefined
+        ? entryOf(planned)
+        : {
+            ref: object.ref,
+            action: 'created' as const,
+            source: object.source,
+            message: 'validated when its namespace or kind exists',
+          };
+    });
+    return { changeSet, failure: undefined };
+  }
+
+  const changeSet: ChangeSetEntry[] = [];
+  for (const stage of stages) {
+    if (stage.name !== 'definitions') kube.invalidateDiscovery();
+    const planned: Planned[] = await mapLimit(
+      stage.items,
+      options.concurrency,
+      async (object) => preflight.get(object) ?? dryRun(kube, await withInfo(kube, object)),
+    );
+    const invalid = planned.filter((p) => p.action === 'failed');
+    if (invalid.length > 0) {
+      changeSet.push(...invalid.map(entryOf));
+      return {
+        changeSet,
+        failure: { step: 'plan', message: `${stage.name}: ${invalid.length} object(s) failed validation` },
+      };
+    }
+    const applied = await mapLimit(planned, options.concurrency, (p) => applyOne(kube, p));
+    changeSet.push(...applied);
+    const failedApply = applied.filter((entry) => entry.action === 'failed');
+    if (failedApply.length > 0) {
+      return {
+        changeSet,
+        failure: { step: 'apply', message: `${stage.name}: ${failedApply.length} object(s) failed to apply` },
+      };
+    }
+    const notReady = await waitReady(kube, stage.items, options.readyTimeoutMs);
+    if (notReady !== undefined)
+      return { changeSet, failure: { step: 'apply', message: `${stage.name}: ${notReady}` } };
+  }
+  return { changeSet, failure: undefined };
+}
+
+/** A kind from a CRD of this revision: resolve it now that its CRD is established. */
+async function withInfo(kube: KubeApi, object: DesiredObject): Promise<DesiredObject> {
+  if (object.info !== undefined) return object;
+  const info = await kube.resolve(object.ref.group, object.ref.version, object.ref.kind);
+  return info === undefined ? object : { ...object, info };
+}

@@ -1,0 +1,30 @@
+// Server-side dry-run of one object (force, so that field conflicts do not fail it), classified against
+// the live object: created, configured or unchanged.
+import { formatRef } from '@ferry/shared';
+import { KubeError, type KubeApi, type KubeObject } from '../kube/index.ts';
+import { wouldChange } from './compare.ts';
+import type { DesiredObject } from './desired.ts';
+
+export const FIELD_MANAGER = 'ferry';
+
+export type Planned =
+  | {
+      readonly object: DesiredObject;
+      readonly action: 'created' | 'configured' | 'unchanged';
+      readonly live: KubeObject | undefined;
+    }
+  | { readonly object: DesiredObject; readonly action: 'failed'; readonly message: string };
+
+export async function dryRun(kube: KubeApi, object: DesiredObject): Promise<Planned> {
+  try {
+    const [result, live] = await Promise.all([
+      kube.apply(object.manifest, { fieldManager: FIELD_MANAGER, force: true, dryRun: true }),
+      kube.get(object.ref),
+    ]);
+    if (live === undefined) return { object, action: 'created', live };
+    return { object, action: wouldChange(result, live) ? 'configured' : 'unchanged', live };
+  } catch (error) {
+    const message = error instanceof KubeError ? error.message : `${formatRef(object.ref)}: ${String(error)}`;
+    return { object, action: 'failed', message: `${message} (${object.source})` };
+  }
+}

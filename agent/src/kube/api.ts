@@ -1,0 +1,237 @@
+// KubeApi on a real API server: one keep-alive undici agent (the CA read once), JSON in and out,
+// errors translated once (errors.ts), discovery cached (discovery.ts).
+import { formatRef, parseApiVersion, type ObjectRef } from '@ferry/shared';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { KubeConnection } from './client.ts';
+import { Discovery } from './discovery.ts';
+import { httpError, networkError } from './errors.ts';
+import {
+  KubeError,
+  type ApplyOptions,
+  type KubeApi,
+  type KubeObject,
+  type Propagation,
+  type ResourceInfo,
+} from './types.ts';
+
+export interface KubeApiOptions {
+  /** Connections kept open to the API server. */
+  readonly connections: number;
+  readonly timeoutMs: number;
+  /** Counts every request (benchmarks report them). */
+  readonly onRequest?: (method: string, path: string) => void;
+}
+
+export const DEFAULT_KUBE_API_OPTIONS: KubeApiOptions = { connections: 16, timeoutMs: 30_000 };
+
+const LIST_PAGE = 500;
+
+export class KubeApiClient implements KubeApi {
+  readonly #connection: KubeConnection;
+  readonly #dispatcher: Dispatcher;
+  readonly #discovery: Discovery;
+  readonly #options: KubeApiOptions;
+
+  constructor(connection: KubeConnection, options: KubeApiOptions = DEFAULT_KUBE_API_OPTIONS) {
+    this.#connection = connection;
+    this.#options = options;
+    this.#dispatcher = new Agent({
+      connections: options.connections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: {
+        ...(connection.ca !== undefined ? { ca: connection.ca } : {}),
+        ...(connection.cert !== undefined ? { cert: connection.cert } : {}),
+        ...(connection.key !== undefined ? { key: connection.key } : {}),
+        rejectUnauthorized: !connection.insecureSkipTlsVerify,
+      },
+    });
+    this.#discovery = new Discovery(async (path) => {
+      const answer = await this.#send('GET', path, 'discovery');
+      if (answer.status === 404) return undefined;
+      if (answer.status !== 200) throw httpError(`discovery of ${path}`, answer.status, answer.body);
+      return answer.body as { resources: [] };
+    });
+  }
+
+  get server(): string {
+    return this.#connection.server;
+  }
+
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+
+  async #send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    what: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ status: number; body: unknown }> {
+    this.#options.onRequest?.(method, path);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const authorization = this.#connection.authorization();
+    if (authorization !== undefined) headers.authorization = authorization;
+    if (body !== undefined) headers['content-type'] = contentType;
+    let response;
+    try {
+      response = await request(`${this.#connection.server}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.#dispatcher,
+      });
+    } catch (error) {
+      throw networkError(what, this.#connection.server, error);
+    }
+    const text = await response.body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's error page): keep the text for the message.
+    }
+    return { status: response.statusCode, body: parsed };
+  }
+
+  async #info(ref: Pick<ObjectRef, 'group' | 'version' | 'kind'>, what: string): Promise<ResourceInfo> {
+    const info = await this.resolve(ref.group, ref.version, ref.kind);
+    if (info === undefined) {
+      const gv = ref.group === '' ? ref.version : `${ref.group}/${ref.version}`;
+      throw new KubeError('unknown-kind', `${what}: the API server does not serve kind ${ref.kind} in ${gv}`);
+    }
+    return info;
+  }
+
+  #path(info: ResourceInfo, namespace: string | undefined, name?: string): string {
+    const base = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
+    const ns =
+      info.namespaced && namespace !== undefined && namespace !== ''
+        ? `/namespaces/${encodeURIComponent(namespace)}`
+        : '';
+    return `${base}${ns}/${info.resource}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+  }
+
+  resolve(group: string, version: string, kind: string): Promise<ResourceInfo | undefined> {
+    return this.#discovery.resolve(group, version, kind);
+  }
+
+  async listResources(): Promise<ResourceInfo[]> {
+    const groups = await this.#send('GET', '/apis', 'discovery of /apis');
+    if (groups.status !== 200) throw httpError('discovery of /apis', groups.status, groups.body);
+    const versions = [
+      { group: '', version: 'v1' },
+      ...(groups.body as { groups: { name: string; preferredVersion: { version: string } }[] }).groups.map(
+        (group) => ({
+          group: group.name,
+          version: group.preferredVersion.version,
+        }),
+      ),
+    ];
+    const all: ResourceInfo[] = [];
+    for (const { group, version } of versions) {
+      for (const info of await this.#discovery.resources(group, version))
+        if (info.verbs.includes('list')) all.push(info);
+    }
+    return all;
+  }
+
+  invalidateDiscovery(): void {
+    this.#discovery.invalidate();
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const what = `get ${formatRef(ref)}`;
+    const info = await this.#info(ref, what);
+    const answer = await this.#send('GET', this.#path(info, ref.namespace, ref.name), what);
+    if (answer.status === 404) return undefined;
+    if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
+    return answer.body as KubeObject;
+  }
+
+  async list(
+    info: ResourceInfo,
+    options: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<KubeObject[]> {
+    const what = `list ${info.kind}${options.namespace ? ` in ${options.namespace}` : ''}`;
+    const items: KubeObject[] = [];
+    let next: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: String(LIST_PAGE) });
+      if (options.labelSelector !== undefined) query.set('labelSelector', options.labelSelector);
+      if (next !== undefined) query.set('continue', next);
+      const answer = await this.#send(
+        'GET',
+        `${this.#path(info, options.namespace)}?${query.toString()}`,
+        what,
+      );
+      if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
+      const list = answer.body as { items: KubeObject[]; metadata?: { continue?: string } };
+      const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
+      for (const item of list.items) items.push({ ...item, apiVersion, kind: info.kind });
+      next = list.metadata?.continue || undefined;
+    } while (next !== undefined);
+    return items;
+  }
+
+  async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
+    const ref = refOf(object);
+    const what = `${options.dryRun ? 'dry-run apply' : 'apply'} ${formatRef(ref)}`;
+    const info = await this.#info(ref, what);
+    const query = new URLSearchParams({ fieldManager: options.fieldManager, force: String(options.force) });
+    if (options.dryRun) query.set('dryRun', 'All');
+    const path = `${this.#path(info, ref.namespace, ref.name)}?${query.toString()}`;
+    // JSON is YAML: the apply-patch content type takes it as it is.
+    const answer = await this.#send('PATCH', path, what, object, 'application/apply-patch+yaml');
+    if (answer.status !== 200 && answer.status !== 201) throw httpError(what, answer.status, answer.body);
+    return answer.body as KubeObject;
+  }
+
+  async create(object: KubeObject): Promise<KubeObject> {
+    const ref = refOf(object);
+    const what = `create ${formatRef(ref)}`;
+    const info = await this.#info(ref, what);
+    const answer = await this.#send('POST', this.#path(info, ref.namespace), what, object);
+    if (answer.status !== 201 && answer.status !== 200) throw httpError(what, answer.status, answer.body);
+    return answer.body as KubeObject;
+  }
+
+  async replace(object: KubeObject): Promise<KubeObject> {
+    const ref = refOf(object);
+    const what = `replace ${formatRef(ref)}`;
+    const info = await this.#info(ref, what);
+    const answer = await this.#send('PUT', this.#path(info, ref.namespace, ref.name), what, object);
+    if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
+    return answer.body as KubeObject;
+  }
+
+  async delete(
+    ref: ObjectRef,
+    options: { propagation?: Propagation; uid?: string } = {},
+  ): Promise<'deleted' | 'absent'> {
+    const what = `delete ${formatRef(ref)}`;
+    const info = await this.#info(ref, what);
+    const body = {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      propagationPolicy: options.propagation ?? 'Background',
+      ...(options.uid !== undefined ? { preconditions: { uid: options.uid } } : {}),
+    };
+    const answer = await this.#send('DELETE', this.#path(info, ref.namespace, ref.name), what, body);
+    if (answer.status === 404) return 'absent';
+    if (answer.status !== 200 && answer.status !== 202) throw httpError(what, answer.status, answer.body);
+    return 'deleted';
+  }
+}
+
+/** The ObjectRef of a manifest or live object. */
+export function refOf(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): ObjectRef {
+  return {
+    ...parseApiVersion(object.apiVersion),
+    kind: object.kind,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name,
+  };
+}

@@ -1,0 +1,109 @@
+// Ferry's own small view of the Kubernetes API. Only kube/client.ts touches @kubernetes/client-node;
+// everything else works on these types.
+import type { ObjectRef } from '@ferry/shared';
+
+export interface KubeMetadata {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  managedFields?: ManagedFieldsEntry[];
+  finalizers?: string[];
+  ownerReferences?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: 'Apply' | 'Update';
+  apiVersion?: string;
+  fieldsType?: string;
+  fieldsV1?: Record<string, unknown>;
+  subresource?: string;
+  time?: string;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: KubeMetadata;
+  [key: string]: unknown;
+}
+
+export const KUBE_ERROR_CODES = [
+  'not-found',
+  'conflict',
+  /** 410 Gone: a watch or list resourceVersion too old. */
+  'gone',
+  /** Refused as invalid: 422, 400, and 1.20's 500 answers that are really validation errors. Final. */
+  'invalid',
+  'forbidden',
+  'unauthorized',
+  /** The API server cannot be reached or answered 5xx/429: worth retrying. */
+  'unavailable',
+  'unknown-kind',
+  'failed',
+] as const;
+export type KubeErrorCode = (typeof KUBE_ERROR_CODES)[number];
+
+export class KubeError extends Error {
+  readonly code: KubeErrorCode;
+  readonly status: number | undefined;
+
+  constructor(code: KubeErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'KubeError';
+    this.code = code;
+    this.status = options.status;
+  }
+
+  /** Worth trying again later (the same request may succeed). */
+  get retriable(): boolean {
+    return this.code === 'unavailable' || this.code === 'conflict';
+  }
+}
+
+export interface ResourceInfo {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** The plural resource name used in URLs. */
+  readonly resource: string;
+  readonly namespaced: boolean;
+  readonly verbs: readonly string[];
+}
+
+export type Propagation = 'Background' | 'Foreground' | 'Orphan';
+
+export interface ApplyOptions {
+  readonly fieldManager: string;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+}
+
+/** The calls the engine makes. One implementation talks to a real API server (kube/api.ts). */
+export interface KubeApi {
+  /** Resolves a kind through discovery; refreshes discovery once when the kind is unknown. */
+  resolve(group: string, version: string, kind: string): Promise<ResourceInfo | undefined>;
+  /** Every listable resource the server serves, at each group's preferred version. */
+  listResources(): Promise<ResourceInfo[]>;
+  /** Forgets cached discovery (after CRDs were created). */
+  invalidateDiscovery(): void;
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  list(info: ResourceInfo, options?: { namespace?: string; labelSelector?: string }): Promise<KubeObject[]>;
+  /** Server-side apply (PATCH application/apply-patch+yaml). */
+  apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject>;
+  create(object: KubeObject): Promise<KubeObject>;
+  /** PUT; object.metadata.resourceVersion is the precondition. */
+  replace(object: KubeObject): Promise<KubeObject>;
+  /** 'absent' when it was already gone. */
+  delete(
+    ref: ObjectRef,
+    options?: { propagation?: Propagation; uid?: string },
+  ): Promise<'deleted' | 'absent'>;
+}
