@@ -12,6 +12,10 @@ export const SOURCE_OPTIONS = {
   'cache-dir': { type: 'string' },
 } as const;
 
+/** `sync` alone: credentials from a Secret in the cluster, as the agent reads them. */
+export const AUTH_SECRET_USAGE = `  --auth-secret NS/NAME   Git credentials from a Secret in the cluster (username + password, or
+                          bearerToken; ca.crt), as the agent reads them`;
+
 export const SOURCE_USAGE = `  --ref REF               branch (default main), branch:NAME, tag:NAME, semver:RANGE, commit:SHA
   --path P                folder inside the repository (default: its root)
   --auth-token-file F     bearer token for the Git server (or FERRY_GIT_TOKEN)

@@ -13,12 +13,14 @@ import { DEFAULT_FETCH_SOURCE_OPTIONS, SourceError } from '../source/index.ts';
 import { syncOnce, type SyncReport } from '../sync.ts';
 import { EXIT, type CliIo, type ExitCode } from './exit-codes.ts';
 import { syncReportJson, syncReportTable } from './print-sync.ts';
-import { SOURCE_OPTIONS, SOURCE_USAGE, sourceSpecFrom } from './source-options.ts';
+import { AUTH_SECRET_USAGE, SOURCE_OPTIONS, SOURCE_USAGE, sourceSpecFrom } from './source-options.ts';
+import { readGitCredentials } from '../git-credentials.ts';
 
 export const SYNC_USAGE = `usage:
   ferry-agent sync --once --repo URL [--ref REF] [--path P] [options]
 
 ${SOURCE_USAGE}
+${AUTH_SECRET_USAGE}
   --target-namespace NS   namespace for namespaced objects that name none (default: default)
   --kubeconfig F          the cluster (default: in-cluster when run in a pod, else the default kubeconfig)
   --context C             kubeconfig context
@@ -35,6 +37,7 @@ exit codes: 0 synced, 1 failed (render, plan, apply or prune), 2 bad arguments, 
 
 const OPTIONS = {
   ...SOURCE_OPTIONS,
+  'auth-secret': { type: 'string' },
   once: { type: 'boolean', default: false },
   'target-namespace': { type: 'string', default: DEFAULT_RENDER_OPTIONS.targetNamespace },
   kubeconfig: { type: 'string' },
@@ -102,6 +105,16 @@ export async function runSync(argv: readonly string[], io: CliIo, isTty: boolean
         ...(values.context ? { context: values.context } : {}),
       }),
     );
+    const secret = values['auth-secret']?.split('/');
+    if (secret !== undefined) {
+      if (secret.length !== 2) return usage(io, '--auth-secret takes NAMESPACE/NAME');
+      const credentials = await readGitCredentials(kube, secret[0] ?? '', secret[1] ?? '');
+      source = {
+        ...source,
+        auth: credentials.auth,
+        ...(credentials.ca !== undefined ? { ca: credentials.ca } : {}),
+      };
+    }
     const report = await syncOnce(kube, {
       source,
       fetch: { ...DEFAULT_FETCH_SOURCE_OPTIONS, cacheDir },
@@ -124,6 +137,10 @@ export async function runSync(argv: readonly string[], io: CliIo, isTty: boolean
     if (error instanceof KubeError) {
       io.stderr(`ferry-agent sync: ${error.message}\n`);
       return EXIT.invalid;
+    }
+    if (error instanceof SourceError) {
+      io.stderr(`ferry-agent sync: source error (${error.code}): ${error.message}\n`);
+      return EXIT.source;
     }
     throw error;
   } finally {
