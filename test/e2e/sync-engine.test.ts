@@ -397,4 +397,74 @@ describe('sync engine on a harness cluster', () => {
     ]);
     assert.equal(format, 'v1-gzip');
   });
+
+  it('adopts an object made by kubectl apply, and a field later removed from Git disappears', async () => {
+    const s = await scenario('adoption', (ns) => ({ 'deploy/ns.yaml': namespace(ns) }));
+    assertApplied(await s.sync());
+    await harness.kubectl(
+      CLUSTER,
+      ['apply', '-f', '-'],
+      configMap(s.ns, 'legacy', { kept: 'yes', dropped: 'soon' }),
+    );
+    await s.commit({ 'deploy/legacy.yaml': configMap(s.ns, 'legacy', { kept: 'yes', dropped: 'soon' }) });
+    const adopted = await s.sync();
+    assertApplied(adopted);
+    assert.equal(actions(adopted)[`ConfigMap/${s.ns}/legacy`], 'configured');
+    const annotations = await s.kubectl([
+      'get',
+      'configmap',
+      'legacy',
+      '-n',
+      s.ns,
+      '-o',
+      'jsonpath={.metadata.annotations}',
+    ]);
+    assert.ok(
+      !annotations.includes('last-applied-configuration'),
+      `kubectl's annotation is dropped: ${annotations}`,
+    );
+
+    await s.commit({ 'deploy/legacy.yaml': configMap(s.ns, 'legacy', { kept: 'yes' }) });
+    assertApplied(await s.sync());
+    const data = JSON.parse(
+      await s.kubectl(['get', 'configmap', 'legacy', '-n', s.ns, '-o', 'jsonpath={.data}']),
+    ) as Record<string, string>;
+    assert.deepEqual(data, { kept: 'yes' });
+  });
+
+  it('names an immutable field it cannot change, and recreates the object when it is annotated to allow it', async () => {
+    const immutable = (value: string, extra = ''): string =>
+      `${configMap('NS', 'frozen', { key: value }, extra)}immutable: true\n`;
+    const s = await scenario('immutable', (ns) => ({
+      'deploy/ns.yaml': namespace(ns),
+      'deploy/frozen.yaml': immutable('one').replace('NS', ns),
+    }));
+    assertApplied(await s.sync());
+    const uid = await s.kubectl(['get', 'configmap', 'frozen', '-n', s.ns, '-o', 'jsonpath={.metadata.uid}']);
+    await s.commit({ 'deploy/frozen.yaml': immutable('two').replace('NS', s.ns) });
+    const refused = await s.sync();
+    assert.equal(refused.result, 'failed');
+    const entry = refused.changeSet.find((change) => change.ref.name === 'frozen');
+    assert.ok(entry !== undefined);
+    assert.equal(entry.action, 'failed');
+    assert.match(entry.message ?? '', /immutable/);
+    assert.match(entry.message ?? '', /ferry\.dev\/recreate/);
+
+    await s.commit({
+      'deploy/frozen.yaml': immutable('two', '  annotations:\n    ferry.dev/recreate: "true"\n').replace(
+        'NS',
+        s.ns,
+      ),
+    });
+    const recreated = await s.sync();
+    assertApplied(recreated);
+    assert.equal(
+      await s.kubectl(['get', 'configmap', 'frozen', '-n', s.ns, '-o', 'jsonpath={.data.key}']),
+      'two',
+    );
+    assert.notEqual(
+      await s.kubectl(['get', 'configmap', 'frozen', '-n', s.ns, '-o', 'jsonpath={.metadata.uid}']),
+      uid,
+    );
+  });
 });

@@ -4,10 +4,11 @@
 // fails, nothing is written and every failure is listed. Objects whose kind or namespace come with
 // this revision are dry-run when their stage comes. Unchanged objects are never written.
 import { formatRef } from '@ferry/shared';
-import { KubeError, type KubeApi } from '../kube/index.ts';
+import type { KubeApi } from '../kube/index.ts';
 import { mapLimit } from './concurrency.ts';
 import type { DesiredObject, DesiredSet } from './desired.ts';
-import { dryRun, FIELD_MANAGER, type Planned } from './dry-run.ts';
+import { applyOne } from './apply-one.ts';
+import { dryRun, type Planned } from './dry-run.ts';
 import { orderStages } from './stages.ts';
 import type { ChangeSetEntry } from './types.ts';
 import { waitReady } from './wait-ready.ts';
@@ -25,9 +26,6 @@ export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
   concurrency: 8,
   readyTimeoutMs: 60_000,
 };
-
-/** Opt out of taking fields from other managers: the apply fails with the conflict instead. */
-export const CONFLICTS_ANNOTATION = 'ferry.dev/conflicts';
 
 export interface ApplyRevisionResult {
   readonly changeSet: readonly ChangeSetEntry[];
@@ -57,24 +55,6 @@ async function existingNamespaces(kube: KubeApi, names: readonly string[]): Prom
     if (live !== undefined) found.add(name);
   });
   return found;
-}
-
-async function applyOne(kube: KubeApi, planned: Planned): Promise<ChangeSetEntry> {
-  if (planned.action !== 'created' && planned.action !== 'configured') return entryOf(planned);
-  const { object } = planned;
-  const force = object.manifest.metadata.annotations?.[CONFLICTS_ANNOTATION] !== 'fail';
-  try {
-    await kube.apply(object.manifest, { fieldManager: FIELD_MANAGER, force, dryRun: false });
-    return entryOf(planned);
-  } catch (error) {
-    const message = error instanceof KubeError ? error.message : `${formatRef(object.ref)}: ${String(error)}`;
-    return {
-      ref: object.ref,
-      action: 'failed',
-      source: object.source,
-      message: `${message} (${object.source})`,
-    };
-  }
 }
 
 export async function applyRevision(

@@ -4,6 +4,7 @@ import { formatRef } from '@ferry/shared';
 import { KubeError, type KubeApi, type KubeObject } from '../kube/index.ts';
 import { wouldChange } from './compare.ts';
 import type { DesiredObject } from './desired.ts';
+import { allowsRecreate, isImmutableError, RECREATE_HINT } from './recreate.ts';
 
 export const FIELD_MANAGER = 'ferry';
 
@@ -12,6 +13,8 @@ export type Planned =
       readonly object: DesiredObject;
       readonly action: 'created' | 'configured' | 'unchanged';
       readonly live: KubeObject | undefined;
+      /** An immutable field changes and the object allows delete-and-recreate. */
+      readonly recreate?: boolean;
     }
   | { readonly object: DesiredObject; readonly action: 'failed'; readonly message: string };
 
@@ -24,7 +27,12 @@ export async function dryRun(kube: KubeApi, object: DesiredObject): Promise<Plan
     if (live === undefined) return { object, action: 'created', live };
     return { object, action: wouldChange(result, live) ? 'configured' : 'unchanged', live };
   } catch (error) {
+    if (isImmutableError(error) && allowsRecreate(object.manifest)) {
+      const live = await kube.get(object.ref);
+      if (live !== undefined) return { object, action: 'configured', live, recreate: true };
+    }
+    const hint = isImmutableError(error) ? `; ${RECREATE_HINT}` : '';
     const message = error instanceof KubeError ? error.message : `${formatRef(object.ref)}: ${String(error)}`;
-    return { object, action: 'failed', message: `${message} (${object.source})` };
+    return { object, action: 'failed', message: `${message}${hint} (${object.source})` };
   }
 }

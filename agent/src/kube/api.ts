@@ -8,6 +8,7 @@ import { httpError, networkError } from './errors.ts';
 import {
   KubeError,
   type ApplyOptions,
+  type JsonPatchOperation,
   type KubeApi,
   type KubeObject,
   type Propagation,
@@ -203,6 +204,20 @@ export class KubeApiClient implements KubeApi {
     const what = `replace ${formatRef(ref)}`;
     const info = await this.#info(ref, what);
     const answer = await this.#send('PUT', this.#path(info, ref.namespace, ref.name), what, object);
+    if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
+    return answer.body as KubeObject;
+  }
+
+  async jsonPatch(ref: ObjectRef, operations: readonly JsonPatchOperation[]): Promise<KubeObject> {
+    const what = `patch ${formatRef(ref)}`;
+    const info = await this.#info(ref, what);
+    const answer = await this.#send(
+      'PATCH',
+      this.#path(info, ref.namespace, ref.name),
+      what,
+      operations,
+      'application/json-patch+json',
+    );
     if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
     return answer.body as KubeObject;
   }

@@ -80,6 +80,10 @@ export interface ResourceInfo {
 
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
 
+export type JsonPatchOperation =
+  | { readonly op: 'remove' | 'test'; readonly path: string; readonly value?: unknown }
+  | { readonly op: 'replace' | 'add'; readonly path: string; readonly value: unknown };
+
 export interface ApplyOptions {
   readonly fieldManager: string;
   readonly force: boolean;
@@ -101,6 +105,8 @@ export interface KubeApi {
   create(object: KubeObject): Promise<KubeObject>;
   /** PUT; object.metadata.resourceVersion is the precondition. */
   replace(object: KubeObject): Promise<KubeObject>;
+  /** JSON patch (RFC 6902). */
+  jsonPatch(ref: ObjectRef, operations: readonly JsonPatchOperation[]): Promise<KubeObject>;
   /** 'absent' when it was already gone. */
   delete(
     ref: ObjectRef,
