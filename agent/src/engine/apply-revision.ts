@@ -5,7 +5,7 @@
 // this revision are dry-run when their stage comes. Unchanged objects are never written.
 import { formatRef } from '@ferry/shared';
 import type { KubeApi } from '../kube/index.ts';
-import { mapLimit } from './concurrency.ts';
+import { mapLimit } from '../concurrency.ts';
 import type { DesiredObject, DesiredSet } from './desired.ts';
 import { applyOne } from './apply-one.ts';
 import { dryRun, type Planned } from './dry-run.ts';

@@ -1,6 +1,7 @@
 // Prune = inventory − desired, passed through the named guards in order. Whole-set guards block
 // everything; per-object guards keep single objects; the deletion budget judges what is left.
 // Pure but for the context's `live` and `countContents` callbacks; it never logs and never deletes.
+import { mapLimit } from '../concurrency.ts';
 import { refKey, type ObjectRef } from '@ferry/shared';
 import type { KubeObject } from '../kube/types.ts';
 import { subtractRefs } from '../inventory/codec.ts';
@@ -41,7 +42,7 @@ export async function planPrune(context: PruneContext): Promise<PrunePlan> {
   }
 
   const ctx: PruneContext = { ...context, live: memoize(context.live) };
-  const verdicts = await mapLimited(candidates, LOOKUP_CONCURRENCY, (ref) => firstKeep(ref, ctx));
+  const verdicts = await mapLimit(candidates, LOOKUP_CONCURRENCY, (ref) => firstKeep(ref, ctx));
   const kept: KeptObject[] = [];
   const remaining: ObjectRef[] = [];
   candidates.forEach((ref, index) => {
@@ -84,22 +85,4 @@ function memoize(
     }
     return result;
   };
-}
-
-/** Like Promise.all over items.map(fn), with at most `limit` calls in flight; results in input order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
