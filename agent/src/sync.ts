@@ -8,7 +8,7 @@ import { deleteObjects } from './engine/prune-objects.ts';
 import type { ChangeSetEntry } from './engine/types.ts';
 import { inventoryOf } from './inventory/codec.ts';
 import { InventoryStore } from './inventory/store.ts';
-import type { SyncIdentity } from './inventory/types.ts';
+import type { Inventory, SyncIdentity } from './inventory/types.ts';
 import type { KubeApi } from './kube/index.ts';
 import { countContents } from './prune/count-contents.ts';
 import { ALREADY_ABSENT } from './prune/guard-not-ours.ts';
@@ -61,15 +61,27 @@ export interface SyncReport {
     { readonly step: UpstreamStage | 'prune' | 'inventory'; readonly message: string } | undefined;
   readonly renderErrors: readonly RenderError[];
   readonly durationMs: number;
+  /** Milliseconds spent in each step that ran. */
+  readonly timings: Readonly<Partial<Record<SyncStep, number>>>;
 }
+
+export type SyncStep = 'fetch' | 'render' | 'resolve' | 'inventory' | 'apply' | 'prune';
 
 const EMPTY = { changeSet: [], pruned: [], prune: undefined, renderErrors: [] } as const;
 
 export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
-  const done = (report: Omit<SyncReport, 'durationMs'>): SyncReport => ({
+  const timings: Partial<Record<SyncStep, number>> = {};
+  let lapStart = started;
+  const lap = (step: SyncStep): void => {
+    const now = Date.now();
+    timings[step] = (timings[step] ?? 0) + now - lapStart;
+    lapStart = now;
+  };
+  const done = (report: Omit<SyncReport, 'durationMs' | 'timings'>): SyncReport => ({
     ...report,
     durationMs: Date.now() - started,
+    timings,
   });
 
   // 1. Fetch.
@@ -88,9 +100,11 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
     });
   }
   const head = { revision: fetched.revision, commit: fetched.commit, history: fetched.history.relation };
+  lap('fetch');
 
   // 2. Render.
   const rendered = render(fetched.files, options.render);
+  lap('render');
   if (!rendered.ok) {
     return done({
       ...EMPTY,
@@ -104,22 +118,25 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
   // 3. Resolve kinds and scopes; label for ownership.
   const desired = await resolveDesired(kube, rendered.objects, options.owner);
   const desiredRefs = desired.objects.map((object) => object.ref);
+  lap('resolve');
 
   // 4. Inventory, written ahead: old ∪ desired, so that a crash never forgets an object.
   if (options.ensureNamespace && !options.apply.dryRun)
     await ensureNamespace(kube, options.inventory.namespace);
   const store = new InventoryStore(kube, options.inventory);
   const loaded = await store.load();
-  let resourceVersion = loaded.resourceVersion;
-  if (!options.apply.dryRun) {
-    resourceVersion = await store.save(
-      inventoryOf([...loaded.inventory.entries, ...desiredRefs]),
-      resourceVersion,
-    );
-  }
+  let stored = { inventory: loaded.inventory, resourceVersion: loaded.resourceVersion };
+  // An inventory that would not change is not written: a sync with nothing to do writes nothing.
+  const save = async (next: Inventory): Promise<void> => {
+    if (sameEntries(next, stored.inventory) && stored.resourceVersion !== undefined) return;
+    stored = { inventory: next, resourceVersion: await store.save(next, stored.resourceVersion) };
+  };
+  if (!options.apply.dryRun) await save(inventoryOf([...loaded.inventory.entries, ...desiredRefs]));
+  lap('inventory');
 
   // 5. Apply in stages.
   const applied = await applyRevision(kube, desired, options.apply);
+  lap('apply');
   const upstreamFailed = applied.failure?.step;
 
   // 6. Prune = inventory − desired, through the guards.
@@ -157,7 +174,7 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
       failure,
     });
   }
-  const deletion = await deleteObjects(kube, plan.delete);
+  const deletion = await deleteObjects(kube, plan.delete, options.owner);
 
   // 7. Inventory: desired ∪ what failed to delete ∪ what a guard kept.
   // Objects a guard kept stay owned, except those already gone and those with prune disabled, which
@@ -168,7 +185,8 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
       .map((kept) => refKey(kept.ref)),
   );
   const kept = loaded.inventory.entries.filter((ref) => keep.has(refKey(ref)));
-  await store.save(inventoryOf([...desiredRefs, ...deletion.failed, ...kept]), resourceVersion);
+  await save(inventoryOf([...desiredRefs, ...deletion.failed, ...kept]));
+  lap('prune');
   const pruneFailed =
     deletion.failed.length > 0
       ? { step: 'prune' as const, message: `${deletion.failed.length} object(s) failed to delete` }
@@ -195,4 +213,10 @@ async function ensureNamespace(kube: KubeApi, name: string): Promise<void> {
     },
     { fieldManager: 'ferry', force: true, dryRun: false },
   );
+}
+
+function sameEntries(a: Inventory, b: Inventory): boolean {
+  const key = (inventory: Inventory): string =>
+    inventory.entries.map((ref) => `${refKey(ref)}|${ref.version}`).join('\n');
+  return key(a) === key(b);
 }

@@ -45,7 +45,12 @@ interface Scenario {
   /** The scenario's own namespace (unique per run). */
   readonly ns: string;
   readonly repo: string;
-  sync(extra?: { allowedRevision?: string; allowEmpty?: boolean; prune?: boolean }): Promise<SyncReport>;
+  sync(extra?: {
+    allowedRevision?: string;
+    allowEmpty?: boolean;
+    prune?: boolean;
+    dryRun?: boolean;
+  }): Promise<SyncReport>;
   commit(files: Record<string, string | null>): Promise<string>;
   kubectl(args: string[]): Promise<string>;
 }
@@ -61,7 +66,12 @@ async function scenario(name: string, files: (ns: string) => Record<string, stri
   const ns = `${name}-${suffix}`;
   const repoName = `sync-${name}-${suffix}`;
   const { url } = await repos.create(repoName, { files: files(ns) });
-  const base = (extra: { allowedRevision?: string; allowEmpty?: boolean; prune?: boolean }): SyncOptions => ({
+  const base = (extra: {
+    allowedRevision?: string;
+    allowEmpty?: boolean;
+    prune?: boolean;
+    dryRun?: boolean;
+  }): SyncOptions => ({
     source: {
       url,
       ref: parseRefSpec('main'),
@@ -70,7 +80,7 @@ async function scenario(name: string, files: (ns: string) => Record<string, stri
     },
     fetch: { ...DEFAULT_FETCH_SOURCE_OPTIONS, cacheDir: join(scratch, repoName) },
     render: { ...DEFAULT_RENDER_OPTIONS, targetNamespace: ns },
-    apply: DEFAULT_APPLY_REVISION_OPTIONS,
+    apply: { ...DEFAULT_APPLY_REVISION_OPTIONS, dryRun: extra.dryRun ?? false },
     owner: { namespace: AGENT_NAMESPACE, name: repoName },
     inventory: { namespace: AGENT_NAMESPACE, name: `${repoName}-inventory` },
     prune: {
@@ -465,6 +475,37 @@ describe('sync engine on a harness cluster', () => {
     assert.notEqual(
       await s.kubectl(['get', 'configmap', 'frozen', '-n', s.ns, '-o', 'jsonpath={.metadata.uid}']),
       uid,
+    );
+  });
+
+  it('plans a dry-run with field-level diffs, Secret values masked, and changes nothing', async () => {
+    const secret = (ns: string, value: string): string =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: ${ns}\nstringData:\n  password: ${value}\n`;
+    const s = await scenario('dry-run-diff', (ns) => ({
+      'deploy/ns.yaml': namespace(ns),
+      'deploy/cm.yaml': configMap(ns, 'settings', { key: 'old' }),
+      'deploy/secret.yaml': secret(ns, 'first-password'),
+    }));
+    assertApplied(await s.sync());
+    await s.commit({
+      'deploy/cm.yaml': configMap(s.ns, 'settings', { key: 'new' }),
+      'deploy/secret.yaml': secret(s.ns, 'second-password'),
+    });
+    const plan = await s.sync({ dryRun: true });
+    assert.equal(plan.result, 'planned');
+    const cm = plan.changeSet.find((entry) => entry.ref.kind === 'ConfigMap');
+    assert.deepEqual(cm?.diff, [{ path: 'data.key', from: 'old', to: 'new' }]);
+    const secretEntry = plan.changeSet.find((entry) => entry.ref.kind === 'Secret');
+    assert.ok(secretEntry !== undefined);
+    assert.equal(secretEntry.action, 'configured');
+    assert.deepEqual(secretEntry.diff, [{ path: 'data.password', from: '<masked>', to: '<masked>' }]);
+    assert.ok(
+      !JSON.stringify(plan).includes('second-password') &&
+        !JSON.stringify(plan).includes(Buffer.from('second-password').toString('base64')),
+    );
+    assert.equal(
+      await s.kubectl(['get', 'configmap', 'settings', '-n', s.ns, '-o', 'jsonpath={.data.key}']),
+      'old',
     );
   });
 });

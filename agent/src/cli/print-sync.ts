@@ -10,6 +10,8 @@ function entryJson(entry: ChangeSetEntry): Record<string, unknown> {
     action: entry.action,
     ...(entry.source ? { source: entry.source } : {}),
     ...(entry.message ? { message: entry.message } : {}),
+    ...(entry.takenFrom ? { takenFrom: entry.takenFrom } : {}),
+    ...(entry.diff ? { diff: entry.diff } : {}),
   };
 }
 
@@ -41,6 +43,7 @@ export function syncReportJson(report: SyncReport): string {
       renderErrors: report.renderErrors,
       failure: report.failure,
       durationMs: report.durationMs,
+      timings: report.timings,
     },
     null,
     2,
@@ -58,6 +61,13 @@ export function syncReportTable(report: SyncReport): string {
     lines.push(
       `  ${entry.action.padEnd(10)} ${formatRef(entry.ref)}${entry.source ? `  (${entry.source})` : ''}${entry.message ? `  ${entry.message}` : ''}`,
     );
+    for (const [manager, fields] of Object.entries(entry.takenFrom ?? {})) {
+      lines.push(`             took from ${manager}: ${fields.join(', ')}`);
+    }
+    for (const change of entry.action === 'configured' ? (entry.diff ?? []) : []) {
+      const show = (value: unknown): string => (value === undefined ? '(none)' : JSON.stringify(value));
+      lines.push(`             ${change.path}: ${show(change.from)} → ${show(change.to)}`);
+    }
   }
   for (const error of report.renderErrors)
     lines.push(`  ${error.file}:${error.line}: ${error.message} [${error.code}]`);

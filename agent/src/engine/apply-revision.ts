@@ -4,14 +4,19 @@
 // fails, nothing is written and every failure is listed. Objects whose kind or namespace come with
 // this revision are dry-run when their stage comes. Unchanged objects are never written.
 import { formatRef } from '@ferry/shared';
-import type { KubeApi } from '../kube/index.ts';
+import type { KubeApi, ResourceInfo } from '../kube/index.ts';
 import { mapLimit } from '../concurrency.ts';
 import type { DesiredObject, DesiredSet } from './desired.ts';
 import { applyOne } from './apply-one.ts';
+import { indexOwned } from './live-index.ts';
 import { dryRun, type Planned } from './dry-run.ts';
 import { orderStages } from './stages.ts';
 import type { ChangeSetEntry } from './types.ts';
 import { waitReady } from './wait-ready.ts';
+
+function infos(desired: DesiredSet): ResourceInfo[] {
+  return desired.objects.flatMap((object) => (object.info === undefined ? [] : [object.info]));
+}
 
 export interface ApplyRevisionOptions {
   /** Plan only: dry-runs, no writes. */
@@ -36,7 +41,12 @@ export interface ApplyRevisionResult {
 const entryOf = (planned: Planned): ChangeSetEntry =>
   planned.action === 'failed'
     ? { ref: planned.object.ref, action: 'failed', source: planned.object.source, message: planned.message }
-    : { ref: planned.object.ref, action: planned.action, source: planned.object.source };
+    : {
+        ref: planned.object.ref,
+        action: planned.action,
+        source: planned.object.source,
+        ...(planned.diff !== undefined && planned.action !== 'unchanged' ? { diff: planned.diff } : {}),
+      };
 
 function namespacesOf(objects: readonly DesiredObject[]): string[] {
   return [
@@ -85,8 +95,9 @@ export async function applyRevision(
   const ready = (object: DesiredObject): boolean =>
     object.info !== undefined && (!object.info.namespaced || namespaces.has(object.ref.namespace));
   const preflight = new Map<DesiredObject, Planned>();
+  const index = await indexOwned(kube, infos(desired), desired.owner, options.concurrency);
   const checked = await mapLimit(desired.objects.filter(ready), options.concurrency, (object) =>
-    dryRun(kube, object),
+    dryRun(kube, object, index, options.dryRun),
   );
   for (const planned of checked) preflight.set(planned.object, planned);
   const failed = [...unknown, ...badWaves, ...checked.filter((p) => p.action === 'failed').map(entryOf)];
@@ -117,7 +128,8 @@ export async function applyRevision(
     const planned: Planned[] = await mapLimit(
       stage.items,
       options.concurrency,
-      async (object) => preflight.get(object) ?? dryRun(kube, await withInfo(kube, object)),
+      async (object) =>
+        preflight.get(object) ?? dryRun(kube, await withInfo(kube, object, options.readyTimeoutMs), index),
     );
     const invalid = planned.filter((p) => p.action === 'failed');
     if (invalid.length > 0) {
@@ -143,9 +155,18 @@ export async function applyRevision(
   return { changeSet, failure: undefined };
 }
 
-/** A kind from a CRD of this revision: resolve it now that its CRD is established. */
-async function withInfo(kube: KubeApi, object: DesiredObject): Promise<DesiredObject> {
+/**
+ * A kind from a CRD of this revision: resolve it now that its CRD is Established. Discovery can lag
+ * the Established condition, so it is refreshed and asked again until the deadline.
+ */
+async function withInfo(kube: KubeApi, object: DesiredObject, timeoutMs: number): Promise<DesiredObject> {
   if (object.info !== undefined) return object;
-  const info = await kube.resolve(object.ref.group, object.ref.version, object.ref.kind);
-  return info === undefined ? object : { ...object, info };
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    const info = await kube.resolve(object.ref.group, object.ref.version, object.ref.kind);
+    if (info !== undefined) return { ...object, info };
+    if (Date.now() > deadline) return object;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    kube.invalidateDiscovery();
+  }
 }

@@ -1,10 +1,12 @@
-// The desired set as the engine sees it: rendered objects with Ferry's ownership labels, their kind
+// The desired set as the engine sees it: rendered objects with Ferry's ownership labels and the digest
+// of what Ferry applies (digest.ts), their kind
 // resolved through discovery (or known to come from a CRD of the same revision), and the namespace
 // dropped from objects that discovery says are cluster-scoped.
 import { formatRef, type ObjectRef } from '@ferry/shared';
 import { OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL, type SyncIdentity } from '../inventory/types.ts';
 import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
 import type { RenderedObject } from '../render/index.ts';
+import { DIGEST_ANNOTATION, manifestDigest } from './digest.ts';
 
 export interface DesiredObject {
   readonly ref: ObjectRef;
@@ -16,6 +18,8 @@ export interface DesiredObject {
 }
 
 export interface DesiredSet {
+  /** The sync the objects are labelled for. */
+  readonly owner: SyncIdentity;
   readonly objects: readonly DesiredObject[];
   /** Objects whose kind neither discovery nor a CRD of this revision knows. */
   readonly unknown: readonly { readonly ref: ObjectRef; readonly source: string; readonly message: string }[];
@@ -76,7 +80,11 @@ export async function resolveDesired(
       [OWNER_NAMESPACE_LABEL]: owner.namespace,
       [OWNER_NAME_LABEL]: owner.name,
     };
+    manifest.metadata.annotations = {
+      ...(manifest.metadata.annotations ?? {}),
+      [DIGEST_ANNOTATION]: manifestDigest(manifest),
+    };
     objects.push({ ref, manifest, source, info });
   }
-  return { objects, unknown, unresolvedKinds };
+  return { owner, objects, unknown, unresolvedKinds };
 }

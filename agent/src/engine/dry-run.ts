@@ -1,9 +1,13 @@
 // Server-side dry-run of one object (force, so that field conflicts do not fail it), classified against
-// the live object: created, configured or unchanged.
+// the live object: created, configured or unchanged. An object whose digest and fields match the live
+// object is unchanged without a dry-run (digest.ts).
 import { formatRef } from '@ferry/shared';
 import { KubeError, type KubeApi, type KubeObject } from '../kube/index.ts';
 import { wouldChange } from './compare.ts';
 import type { DesiredObject } from './desired.ts';
+import { fieldDiff, type FieldChange } from './diff.ts';
+import { isUnchanged } from './digest.ts';
+import type { LiveIndex } from './live-index.ts';
 import { allowsRecreate, isImmutableError, RECREATE_HINT } from './recreate.ts';
 
 export const FIELD_MANAGER = 'ferry';
@@ -15,17 +19,28 @@ export type Planned =
       readonly live: KubeObject | undefined;
       /** An immutable field changes and the object allows delete-and-recreate. */
       readonly recreate?: boolean;
+      /** Field-level changes (asked for by `sync --dry-run`). */
+      readonly diff?: readonly FieldChange[];
     }
   | { readonly object: DesiredObject; readonly action: 'failed'; readonly message: string };
 
-export async function dryRun(kube: KubeApi, object: DesiredObject): Promise<Planned> {
+export async function dryRun(
+  kube: KubeApi,
+  object: DesiredObject,
+  index: LiveIndex,
+  withDiff = false,
+): Promise<Planned> {
   try {
-    const [result, live] = await Promise.all([
-      kube.apply(object.manifest, { fieldManager: FIELD_MANAGER, force: true, dryRun: true }),
-      kube.get(object.ref),
-    ]);
-    if (live === undefined) return { object, action: 'created', live };
-    return { object, action: wouldChange(result, live) ? 'configured' : 'unchanged', live };
+    const live = await index.get(object.ref);
+    if (isUnchanged(object.manifest, live)) return { object, action: 'unchanged', live };
+    const result = await kube.apply(object.manifest, {
+      fieldManager: FIELD_MANAGER,
+      force: true,
+      dryRun: true,
+    });
+    const diff = withDiff ? { diff: fieldDiff(live, result) } : {};
+    if (live === undefined) return { object, action: 'created', live, ...diff };
+    return { object, action: wouldChange(result, live) ? 'configured' : 'unchanged', live, ...diff };
   } catch (error) {
     if (isImmutableError(error) && allowsRecreate(object.manifest)) {
       const live = await kube.get(object.ref);

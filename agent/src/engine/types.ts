@@ -1,5 +1,6 @@
 // The engine's vocabulary: what happened to each object, as typed data (STYLE.md lesson 3).
 import type { ObjectRef } from '@ferry/shared';
+import type { FieldChange } from './diff.ts';
 
 export const ACTIONS = ['created', 'configured', 'unchanged', 'deleted', 'skipped', 'failed'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -13,6 +14,8 @@ export interface ChangeSetEntry {
   readonly message?: string;
   /** Fields another field manager lost to Ferry in this apply: manager → field paths. */
   readonly takenFrom?: Readonly<Record<string, readonly string[]>>;
+  /** What would change, field by field (`sync --dry-run`); Secret values masked. */
+  readonly diff?: readonly FieldChange[];
 }
 
 export type ChangeSet = readonly ChangeSetEntry[];

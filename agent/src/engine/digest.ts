@@ -1,0 +1,59 @@
+// The fast path for unchanged objects. Each applied object carries the digest of the manifest Ferry
+// applied; when Git's manifest has the same digest and every field of it still has its value in the
+// live object (no drift), the object is unchanged and needs no dry-run. Any doubt (a different digest,
+// a field that differs, a list of another length, a quantity written differently) falls back to the
+// dry-run, which decides.
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../kube/index.ts';
+
+export const DIGEST_ANNOTATION = 'ferry.dev/digest';
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The manifest's digest, computed without the digest annotation itself. */
+export function manifestDigest(manifest: KubeObject): string {
+  const annotations = Object.fromEntries(
+    Object.entries(manifest.metadata.annotations ?? {}).filter(([key]) => key !== DIGEST_ANNOTATION),
+  );
+  const metadata = { ...manifest.metadata, annotations };
+  return createHash('sha256')
+    .update(canonical({ ...manifest, metadata }))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Every field of `desired` is present in `live` with the same value (lists: same length, item by item). */
+export function isSubset(desired: unknown, live: unknown): boolean {
+  if (Array.isArray(desired)) {
+    return (
+      Array.isArray(live) &&
+      desired.length === live.length &&
+      desired.every((item, i) => isSubset(item, live[i]))
+    );
+  }
+  if (typeof desired === 'object' && desired !== null) {
+    if (typeof live !== 'object' || live === null || Array.isArray(live)) return false;
+    return Object.entries(desired).every(([key, value]) =>
+      isSubset(value, (live as Record<string, unknown>)[key]),
+    );
+  }
+  return desired === live;
+}
+
+/** True when the live object is known to match the manifest without asking the API server. */
+export function isUnchanged(manifest: KubeObject, live: KubeObject | undefined): boolean {
+  if (live === undefined) return false;
+  const digest = manifest.metadata.annotations?.[DIGEST_ANNOTATION];
+  return (
+    digest !== undefined &&
+    live.metadata.annotations?.[DIGEST_ANNOTATION] === digest &&
+    isSubset(manifest, live)
+  );
+}
