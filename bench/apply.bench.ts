@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     await harness.addCluster('bench');
     const git = await harness.startGit({ tokens: ['bench-token'] });
     const kubeconfig = harness.cluster('bench').kubeconfig;
+    const timings: string[] = [];
     const results = {
       ferryFirst: [] as number[],
       kubectl: [] as number[],
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
       results.noop.push(performance.now() - started);
       results.noopRequests.push(counts.all);
       results.noopWrites.push(counts.writes);
+      timings.push(`noop ${JSON.stringify(noop.timings)}`);
       if (noop.changeSet.some((entry) => entry.action !== 'unchanged'))
         throw new Error('second sync changed something');
 
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
       started = performance.now();
       const one = await syncOnce(kube, options);
       results.one.push(performance.now() - started);
+      timings.push(`one ${JSON.stringify(one.timings)}`);
       if (one.changeSet.filter((entry) => entry.action === 'configured').length !== 1)
         throw new Error('one change expected');
       await kube.close();
@@ -188,6 +191,8 @@ async function main(): Promise<void> {
         `| (c) one object changed | ${(median(results.one) / 1000).toFixed(2)} s | | | < 1 s |`,
         '',
         `raw (ms): ferry first ${results.ferryFirst.map(Math.round).join(', ')}; kubectl ${results.kubectl.map(Math.round).join(', ')}; noop ${results.noop.map(Math.round).join(', ')}; one ${results.one.map(Math.round).join(', ')}`,
+        '',
+        `step timings (ms): ${timings.join('; ')}`,
         '',
       ].join('\n'),
     );
