@@ -1,12 +1,12 @@
 // `ferry-agent sync --once` as a person or a pipeline runs it: credentials from a Secret in the
 // cluster, --dry-run, JSON output, and exit codes for success, failure, a blocked prune and bad usage.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Harness } from '../harness/src/index.ts';
+import { Harness, waitFor } from '../harness/src/index.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const MAIN = join(ROOT, 'agent', 'src', 'main.ts');
@@ -124,5 +124,85 @@ describe('ferry-agent sync --once', () => {
     assert.match(noSecret.stderr, /missing, named as the Git credentials, does not exist/);
     assert.equal((await ferryAgent(['sync', '--repo', url])).code, 2);
     assert.equal((await ferryAgent([...common(), '--allow-deletions', 'abc'])).code, 2);
+  });
+
+  it('after the process is killed between apply and prune, the next sync prunes what it had applied', async () => {
+    const crashNs = `crash-${suffix}`;
+    const crashRepo = `sync-crash-${suffix}`;
+    const cm = (name: string, wave = 0): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${crashNs}\n  annotations:\n    ferry.dev/wave: "${wave}"\n`;
+    const crashUrl = (
+      await repos.create(crashRepo, {
+        files: { 'deploy/ns.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${crashNs}\n` },
+      })
+    ).url;
+    const args = (): string[] => {
+      const all = common();
+      all[all.indexOf(url)] = crashUrl;
+      return [...all, '--name', 'crash'];
+    };
+    assert.equal((await ferryAgent(args())).code, 0);
+    // A revision whose wave 0 holds `victim` and whose wave 1 is long enough to kill the process in.
+    const next: Record<string, string> = { 'deploy/victim.yaml': cm('victim') };
+    for (let i = 0; i < 300; i++) next[`deploy/filler-${i}.yaml`] = cm(`filler-${i}`, 1 + (i % 3));
+    await repos.commit(crashRepo, next);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@ferry/source', MAIN, ...args()],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((done) =>
+      child.on('exit', (_code, signal) => {
+        done(signal);
+      }),
+    );
+    const kube = harness.kube(CLUSTER);
+    try {
+      await waitFor(
+        async () => (await kube.raw('GET', `/api/v1/namespaces/${crashNs}/configmaps/victim`)).status === 200,
+        { what: 'the sync to apply ConfigMap victim', timeoutMs: 120_000, intervalMs: 5 },
+      );
+    } finally {
+      await kube.close();
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL', 'the sync was killed before it finished');
+    const inventory = await harness.kubectl(CLUSTER, [
+      'get',
+      'configmap',
+      'crash-inventory',
+      '-n',
+      agentNs,
+      '-o',
+      'jsonpath={.data.entries}',
+    ]);
+    assert.match(
+      inventory,
+      new RegExp(`\\|v1\\|ConfigMap\\|${crashNs}\\|victim`),
+      'the inventory was written ahead',
+    );
+
+    await repos.commit(crashRepo, { 'deploy/victim.yaml': null });
+    const after = await ferryAgent(args());
+    assert.equal(after.code, 0, after.stderr);
+    const report = JSON.parse(after.stdout) as { pruned: { object: string; action: string }[] };
+    assert.deepEqual(report.pruned, [{ object: `ConfigMap/${crashNs}/victim`, action: 'deleted' }]);
+    assert.equal(
+      await harness.kubectl(CLUSTER, [
+        'get',
+        'configmap',
+        'victim',
+        '-n',
+        crashNs,
+        '--ignore-not-found',
+        '-o',
+        'name',
+      ]),
+      '',
+    );
   });
 });
