@@ -1,4 +1,5 @@
 // API errors translated once, at the client boundary, into KubeErrors that name the object.
+import { connectionFailure, tlsUntrusted } from '../net-errors.ts';
 import { KubeError, type KubeErrorCode } from './types.ts';
 
 /**
@@ -12,22 +13,6 @@ const VALIDATION_500 = [
   'associative list with keys has an element that omits key field',
   'cannot convert',
 ];
-
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
 
 export function codeForStatus(status: number, message: string): KubeErrorCode {
   switch (status) {
@@ -64,12 +49,9 @@ export function httpError(what: string, status: number, body: unknown): KubeErro
 }
 
 export function networkError(what: string, server: string, error: unknown): KubeError {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK.has(code)) {
-      return new KubeError('unavailable', `${what}: cannot reach ${server} (${code})`, { cause: error });
-    }
-    current = current.cause;
+  const code = connectionFailure(error) ?? tlsUntrusted(error);
+  if (code !== undefined) {
+    return new KubeError('unavailable', `${what}: cannot reach ${server} (${code})`, { cause: error });
   }
   return new KubeError('failed', `${what}: ${error instanceof Error ? error.message : String(error)}`, {
     cause: error,

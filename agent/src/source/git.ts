@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
+import { connectionFailure, tlsUntrusted } from '../net-errors.ts';
 import { SourceError } from './errors.ts';
 import type { GitHttpTransport } from './http-transport.ts';
 import type { CommitInfo } from './types.ts';
@@ -185,42 +186,10 @@ export async function readBlob(repo: GitCache, oid: string): Promise<Uint8Array>
   return blob;
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
-
-const TLS_UNTRUSTED = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-function errorCode(error: unknown, codes: ReadonlySet<string>): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && codes.has(code)) return code;
-    current = current.cause;
-  }
-  return undefined;
-}
-
 /** One translation of isomorphic-git and network failures into SourceErrors, naming the URL. */
 export function translateGitError(error: unknown, url: string, doing: string): SourceError {
   if (error instanceof SourceError) return error;
-  const tls = errorCode(error, TLS_UNTRUSTED);
+  const tls = tlsUntrusted(error);
   if (tls !== undefined) {
     return new SourceError(
       'tls-untrusted',
@@ -228,7 +197,7 @@ export function translateGitError(error: unknown, url: string, doing: string): S
       { cause: error },
     );
   }
-  const network = errorCode(error, UNREACHABLE);
+  const network = connectionFailure(error);
   if (network !== undefined) {
     return new SourceError('unreachable', `${doing}: cannot reach ${url} (${network})`, { cause: error });
   }
