@@ -12,7 +12,7 @@ import { DEFAULT_APPLY_REVISION_OPTIONS } from '../agent/src/engine/apply-revisi
 import { connect, KubeApiClient } from '../agent/src/kube/index.ts';
 import { protectedRefs } from '../agent/src/protected.ts';
 import { DEFAULT_DELETION_BUDGET } from '../agent/src/prune/types.ts';
-import { DEFAULT_RENDER_OPTIONS } from '../agent/src/render/index.ts';
+import { DEFAULT_RENDER_OPTIONS, ParseCache } from '../agent/src/render/index.ts';
 import { DEFAULT_FETCH_SOURCE_OPTIONS, parseRefSpec } from '../agent/src/source/index.ts';
 import { syncOnce, type SyncOptions } from '../agent/src/sync.ts';
 import { Harness } from '../test/harness/src/index.ts';
@@ -133,6 +133,8 @@ async function main(): Promise<void> {
         },
         fetch: { ...DEFAULT_FETCH_SOURCE_OPTIONS, cacheDir: join(dir, `cache-${run}`) },
         render: DEFAULT_RENDER_OPTIONS,
+        // The agent's loop keeps parsed files between syncs; so does this run.
+        parseCache: new ParseCache(),
         apply: DEFAULT_APPLY_REVISION_OPTIONS,
         owner: { namespace: 'ferry-bench', name: repo },
         inventory: { namespace: 'ferry-bench', name: `${repo}-inventory` },

@@ -14,7 +14,7 @@ import { countContents } from './prune/count-contents.ts';
 import { ALREADY_ABSENT } from './prune/guard-not-ours.ts';
 import { planPrune } from './prune/plan-prune.ts';
 import type { DeletionBudget, PrunePlan, UpstreamStage } from './prune/types.ts';
-import { render, type RenderError, type RenderOptions } from './render/index.ts';
+import { ParseCache, render, type RenderError, type RenderOptions } from './render/index.ts';
 import { isRenderInput } from './render/index.ts';
 import {
   fetchSource,
@@ -29,6 +29,8 @@ export interface SyncOptions {
   readonly source: SourceSpec;
   readonly fetch: Omit<FetchSourceOptions, 'wantFile'>;
   readonly render: RenderOptions;
+  /** Parsed files kept between syncs (the agent's loop passes one; a one-shot sync need not). */
+  readonly parseCache?: ParseCache;
   readonly apply: ApplyRevisionOptions;
   /** The GitSync this sync acts for: ownership labels name it. */
   readonly owner: SyncIdentity;
@@ -103,7 +105,7 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
   lap('fetch');
 
   // 2. Render.
-  const rendered = render(fetched.files, options.render);
+  const rendered = render(fetched.files, options.render, options.parseCache);
   lap('render');
   if (!rendered.ok) {
     return done({

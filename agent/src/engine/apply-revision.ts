@@ -28,7 +28,7 @@ export interface ApplyRevisionOptions {
 
 export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
   dryRun: false,
-  concurrency: 8,
+  concurrency: 16,
   readyTimeoutMs: 60_000,
 };
 

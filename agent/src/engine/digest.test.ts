@@ -53,4 +53,24 @@ describe('the unchanged fast path', () => {
     assert.equal(isSubset([{ a: 1 }], [{ a: 1 }, { a: 2 }]), false);
     assert.equal(isSubset({ a: '1' }, { a: 1 }), false);
   });
+  it("compares a Secret's stringData with the base64 data the API server stores", () => {
+    const desired: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      stringData: { password: 'pw' },
+    };
+    desired.metadata.annotations = { [DIGEST_ANNOTATION]: manifestDigest(desired) };
+    const live: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: structuredClone(desired.metadata),
+      data: { password: Buffer.from('pw').toString('base64') },
+    };
+    assert.equal(isUnchanged(desired, live), true);
+    assert.equal(
+      isUnchanged(desired, { ...live, data: { password: Buffer.from('other').toString('base64') } }),
+      false,
+    );
+  });
 });

@@ -47,13 +47,32 @@ export function isSubset(desired: unknown, live: unknown): boolean {
   return desired === live;
 }
 
+/** A Secret's stringData as the API server stores it: base64 in data, stringData winning. */
+function asStored(manifest: KubeObject): KubeObject {
+  const stringData = manifest.stringData;
+  if (
+    manifest.apiVersion !== 'v1' ||
+    manifest.kind !== 'Secret' ||
+    typeof stringData !== 'object' ||
+    stringData === null
+  ) {
+    return manifest;
+  }
+  const encoded = Object.fromEntries(
+    Object.entries(stringData).map(([key, value]) => [
+      key,
+      Buffer.from(String(value), 'utf8').toString('base64'),
+    ]),
+  );
+  const rest = Object.fromEntries(Object.entries(manifest).filter(([key]) => key !== 'stringData'));
+  const data = (manifest.data as Record<string, string> | undefined) ?? {};
+  return { ...(rest as KubeObject), data: { ...data, ...encoded } };
+}
+
 /** True when the live object is known to match the manifest without asking the API server. */
 export function isUnchanged(manifest: KubeObject, live: KubeObject | undefined): boolean {
   if (live === undefined) return false;
   const digest = manifest.metadata.annotations?.[DIGEST_ANNOTATION];
-  return (
-    digest !== undefined &&
-    live.metadata.annotations?.[DIGEST_ANNOTATION] === digest &&
-    isSubset(manifest, live)
-  );
+  if (digest === undefined || live.metadata.annotations?.[DIGEST_ANNOTATION] !== digest) return false;
+  return isSubset(asStored(manifest), live);
 }

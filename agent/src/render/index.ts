@@ -1,5 +1,6 @@
 // Render: files under a sync's path → validated, normalised objects with their file:line.
 export { render } from './render.ts';
+export { ParseCache } from './parse-cache.ts';
 export { printObjects, REDACTED } from './print.ts';
 export { isRenderInput, IGNORE_FILE } from './select-files.ts';
 export {

@@ -11,6 +11,7 @@ import { formatRef } from '@ferry/shared';
 import {
   DEFAULT_RENDER_OPTIONS,
   IGNORE_FILE,
+  ParseCache,
   isRenderInput,
   printObjects,
   REDACTED,
@@ -271,4 +272,26 @@ describe('isRenderInput', () => {
       assert.equal(isRenderInput(path), wanted);
     });
   }
+});
+
+describe('render with a parse cache', () => {
+  it('gives the same objects from the cache, and a caller changing them does not change the cache', () => {
+    const cache = new ParseCache();
+    const files: RenderFile[] = [
+      {
+        path: 'cm.yaml',
+        content: new TextEncoder().encode(
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n',
+        ),
+      },
+    ];
+    const first = render(files, FIXTURE_OPTIONS, cache);
+    assert.ok(first.ok);
+    const data = first.objects[0]?.manifest.data as Record<string, string>;
+    data.k = 'changed by a caller';
+    const second = render(files, FIXTURE_OPTIONS, cache);
+    assert.ok(second.ok);
+    assert.deepEqual(second.objects[0]?.manifest.data, { k: 'v' });
+    assert.deepEqual(render(files, FIXTURE_OPTIONS), second);
+  });
 });

@@ -2,6 +2,7 @@
 // their file:line, or every error at once (nothing downstream runs when there is any).
 import { parseApiVersion, refKey, type ObjectRef } from '@ferry/shared';
 import { defaultPortProtocols } from './normalize.ts';
+import type { ParseCache } from './parse-cache.ts';
 import { parseManifestFile } from './parse-yaml.ts';
 import { crdScopes, isClusterScoped } from './scope.ts';
 import { selectFiles } from './select-files.ts';
@@ -40,7 +41,12 @@ function expand(
   return (object.items as unknown[]).map((item, index) => ({ value: item, line: itemLines[index] ?? line }));
 }
 
-function collect(files: readonly RenderFile[], options: RenderOptions, errors: RenderError[]): Candidate[] {
+function collect(
+  files: readonly RenderFile[],
+  options: RenderOptions,
+  errors: RenderError[],
+  cache: ParseCache | undefined,
+): Candidate[] {
   const candidates: Candidate[] = [];
   for (const file of files) {
     let text: string;
@@ -52,7 +58,10 @@ function collect(files: readonly RenderFile[], options: RenderOptions, errors: R
       errors.push({ code: 'invalid-yaml', file: file.path, line, message: 'file is not valid UTF-8' });
       continue;
     }
-    const parsed = parseManifestFile(file.path, text, options);
+    const key = cache?.key(file.path, file.content);
+    const cached = key === undefined ? undefined : cache?.get(key);
+    const parsed = cached ?? parseManifestFile(file.path, text, options);
+    if (key !== undefined && cached === undefined) cache?.set(key, parsed);
     errors.push(...parsed.errors);
     for (const document of parsed.documents) {
       for (const entry of expand(document.value, document.line, document.itemLines)) {
@@ -74,14 +83,16 @@ function collect(files: readonly RenderFile[], options: RenderOptions, errors: R
   return candidates;
 }
 
+/** `cache` keeps parsed files between calls (the agent's loop); the result is the same without it. */
 export function render(
   files: readonly RenderFile[],
   options: RenderOptions = DEFAULT_RENDER_OPTIONS,
+  cache?: ParseCache,
 ): RenderResult {
   const selected = selectFiles(files);
   if (selected.errors.length > 0) return { ok: false, errors: selected.errors };
   const errors: RenderError[] = [];
-  const candidates = collect(selected.manifests, options, errors);
+  const candidates = collect(selected.manifests, options, errors, cache);
   const crds = crdScopes(candidates.map((candidate) => candidate.manifest));
   const objects: RenderedObject[] = [];
   const seen = new Map<string, SourceLocation>();
