@@ -3,7 +3,7 @@
 // Before anything is written, every object whose kind and namespace already exist is dry-run; if any
 // fails, nothing is written and every failure is listed. Objects whose kind or namespace come with
 // this revision are dry-run when their stage comes. Unchanged objects are never written.
-import { formatRef } from '@ferry/shared';
+import { formatRef, type ObjectRef } from '@ferry/shared';
 import type { KubeApi, ResourceInfo } from '../kube/index.ts';
 import { mapLimit } from '../concurrency.ts';
 import type { DesiredObject, DesiredSet } from './desired.ts';
@@ -95,7 +95,13 @@ export async function applyRevision(
   const ready = (object: DesiredObject): boolean =>
     object.info !== undefined && (!object.info.namespaced || namespaces.has(object.ref.namespace));
   const preflight = new Map<DesiredObject, Planned>();
-  const index = await indexOwned(kube, infos(desired), desired.owner, options.concurrency);
+  // Objects in a namespace, or of a kind, that this revision creates cannot exist yet: no read needed.
+  const newKinds = new Set(
+    desired.objects.filter((o) => o.info === undefined).map((o) => `${o.ref.group}/${o.ref.kind}`),
+  );
+  const absent = (ref: ObjectRef): boolean =>
+    newKinds.has(`${ref.group}/${ref.kind}`) || (ref.namespace !== '' && !namespaces.has(ref.namespace));
+  const index = await indexOwned(kube, infos(desired), desired.owner, options.concurrency, absent);
   const checked = await mapLimit(desired.objects.filter(ready), options.concurrency, (object) =>
     dryRun(kube, object, index, options.dryRun),
   );

@@ -10,11 +10,16 @@ export interface LiveIndex {
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
 }
 
+/**
+ * `absent` answers for objects that cannot exist yet without asking: their namespace or their kind
+ * (a CRD of this revision) did not exist when the sync began.
+ */
 export async function indexOwned(
   kube: KubeApi,
   kinds: readonly ResourceInfo[],
   owner: SyncIdentity,
   concurrency: number,
+  absent: (ref: ObjectRef) => boolean = () => false,
 ): Promise<LiveIndex> {
   const selector = `${OWNER_NAMESPACE_LABEL}=${owner.namespace},${OWNER_NAME_LABEL}=${owner.name}`;
   const unique = [
@@ -24,6 +29,6 @@ export async function indexOwned(
   const lists = await mapLimit(unique, concurrency, (info) => kube.list(info, { labelSelector: selector }));
   for (const object of lists.flat()) owned.set(refKey(refOf(object)), object);
   return {
-    get: async (ref) => owned.get(refKey(ref)) ?? (await kube.get(ref)),
+    get: async (ref) => owned.get(refKey(ref)) ?? (absent(ref) ? undefined : await kube.get(ref)),
   };
 }
