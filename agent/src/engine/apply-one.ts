@@ -3,6 +3,7 @@
 // delete and recreate it when the plan says an immutable field changes and the object allows that.
 import { formatRef } from '@ferry/shared';
 import { KubeError, type KubeApi, type KubeObject } from '../kube/index.ts';
+import { pollUntil } from '../poll.ts';
 import { adoptionPatch } from './adopt.ts';
 import type { DesiredObject } from './desired.ts';
 import { FIELD_MANAGER, type Planned } from './dry-run.ts';
@@ -25,16 +26,15 @@ function failed(object: DesiredObject, error: unknown): ChangeSetEntry {
 }
 
 async function waitGone(kube: KubeApi, object: DesiredObject, uid: string | undefined): Promise<void> {
-  const deadline = Date.now() + GONE_TIMEOUT_MS;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+  const gone = await pollUntil(async () => {
     const live = await kube.get(object.ref);
-    if (live === undefined || live.metadata.uid !== uid) return;
-    if (Date.now() > deadline)
-      throw new KubeError(
-        'failed',
-        `${formatRef(object.ref)} was not gone ${GONE_TIMEOUT_MS} ms after its deletion`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    return live === undefined || live.metadata.uid !== uid ? true : undefined;
+  }, GONE_TIMEOUT_MS);
+  if (gone !== true) {
+    throw new KubeError(
+      'failed',
+      `${formatRef(object.ref)} was not gone ${GONE_TIMEOUT_MS} ms after its deletion`,
+    );
   }
 }
 

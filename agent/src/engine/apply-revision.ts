@@ -6,6 +6,7 @@
 import { formatRef, type ObjectRef } from '@ferry/shared';
 import type { KubeApi, ResourceInfo } from '../kube/index.ts';
 import { mapLimit } from '../concurrency.ts';
+import { pollUntil } from '../poll.ts';
 import type { DesiredObject, DesiredSet } from './desired.ts';
 import { applyOne } from './apply-one.ts';
 import { indexOwned } from './live-index.ts';
@@ -171,12 +172,12 @@ export async function applyRevision(
  */
 async function withInfo(kube: KubeApi, object: DesiredObject, timeoutMs: number): Promise<DesiredObject> {
   if (object.info !== undefined) return object;
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
-    const info = await kube.resolve(object.ref.group, object.ref.version, object.ref.kind);
-    if (info !== undefined) return { ...object, info };
-    if (Date.now() > deadline) return object;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    kube.invalidateDiscovery();
-  }
+  const info = await pollUntil(
+    () => kube.resolve(object.ref.group, object.ref.version, object.ref.kind),
+    timeoutMs,
+    () => {
+      kube.invalidateDiscovery();
+    },
+  );
+  return info === undefined ? object : { ...object, info };
 }

@@ -2,6 +2,7 @@
 // depends on them is applied.
 import { formatRef } from '@ferry/shared';
 import type { KubeApi, KubeObject } from '../kube/index.ts';
+import { pollUntil } from '../poll.ts';
 import type { DesiredObject } from './desired.ts';
 
 interface Condition {
@@ -32,17 +33,11 @@ export async function waitReady(
   timeoutMs: number,
 ): Promise<string | undefined> {
   const pending = new Set(objects.filter(needsWait));
-  const deadline = Date.now() + timeoutMs;
-  let delay = 50;
-  while (pending.size > 0) {
+  const settled = await pollUntil(async () => {
     for (const object of [...pending])
       if (isReady(object, await kube.get(object.ref))) pending.delete(object);
-    if (pending.size === 0) break;
-    if (Date.now() > deadline) {
-      return `not ready after ${timeoutMs} ms: ${[...pending].map((object) => formatRef(object.ref)).join(', ')}`;
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 1_000);
-  }
-  return undefined;
+    return pending.size === 0 ? true : undefined;
+  }, timeoutMs);
+  if (settled === true) return undefined;
+  return `not ready after ${timeoutMs} ms: ${[...pending].map((object) => formatRef(object.ref)).join(', ')}`;
 }

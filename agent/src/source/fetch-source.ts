@@ -21,7 +21,7 @@ import { DEFAULT_ANCESTRY_OPTIONS, relateHistory, type AncestryOptions } from '.
 import { createGitHttpTransport } from './http-transport.ts';
 import { formatRevision } from './ref-spec.ts';
 import { selectTag } from './select-tag.ts';
-import type { SourceFile, SourceResult, SourceSpec } from './types.ts';
+import { byPath, type SourceFile, type SourceResult, type SourceSpec } from './types.ts';
 
 export interface FetchSourceOptions {
   /** Where the bare caches live, one per repository URL. */
@@ -140,7 +140,7 @@ async function readFiles(
   options: FetchSourceOptions,
 ): Promise<SourceFile[]> {
   const listed = (await listFiles(repo, commit, path)).filter((file) => options.wantFile(file.path));
-  listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  listed.sort(byPath);
   const files: SourceFile[] = [];
   let total = 0;
   for (const file of listed) {

@@ -3,7 +3,7 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceError } from './errors.ts';
-import type { SourceFile } from './types.ts';
+import { byPath, type SourceFile } from './types.ts';
 
 export interface ReadDirOptions {
   readonly wantFile: (path: string) => boolean;
@@ -40,5 +40,5 @@ export function readDir(root: string, options: ReadDirOptions): SourceFile[] {
     }
   };
   walk(root, '');
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort(byPath);
 }

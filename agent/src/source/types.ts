@@ -41,6 +41,11 @@ export type HistoryRelation =
   /** The earlier commit was not found within the bounded depth: not proof of a rewrite. */
   | 'undetermined';
 
+/** The stable order of source files: by path, code unit by code unit. */
+export function byPath(a: { readonly path: string }, b: { readonly path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 export interface SourceFile {
   /** Path relative to the sync's path, with '/' separators. */
   readonly path: string;
