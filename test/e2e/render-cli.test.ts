@@ -1,36 +1,13 @@
 // `ferry-agent render` as a pull-request pipeline runs it: against the harness Git server, with a token
 // file, and the exit codes that tell invalid manifests from Git errors and bad arguments.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Harness } from '../harness/src/index.ts';
-
-const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-const MAIN = join(ROOT, 'agent', 'src', 'main.ts');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function ferryAgent(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@ferry/source', MAIN, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH, ...env } },
-      (error, stdout, stderr) => {
-        done({ code: error === null ? 0 : Number(error.code ?? -1), stdout, stderr });
-      },
-    );
-  });
-}
+import { ferryAgent } from './ferry-agent.ts';
 
 const SECRET_VALUE = 'c3VwZXItc2VjcmV0'; // "super-secret"
 const GOOD = {

@@ -1,29 +1,13 @@
 // `ferry-agent sync --once` as a person or a pipeline runs it: credentials from a Secret in the
 // cluster, --dry-run, JSON output, and exit codes for success, failure, a blocked prune and bad usage.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Harness, waitFor } from '../harness/src/index.ts';
+import { FERRY_AGENT_NODE_ARGS, ferryAgent, REPO_ROOT } from './ferry-agent.ts';
 
-const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-const MAIN = join(ROOT, 'agent', 'src', 'main.ts');
 const CLUSTER = process.env.FERRY_TEST_CLUSTER ?? 'c1';
-
-function ferryAgent(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@ferry/source', MAIN, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH } },
-      (error, stdout, stderr) => {
-        done({ code: error === null ? 0 : Number(error.code ?? -1), stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('ferry-agent sync --once', () => {
   const harness = Harness.fromEnv();
@@ -146,15 +130,11 @@ describe('ferry-agent sync --once', () => {
     const next: Record<string, string> = { 'deploy/victim.yaml': cm('victim') };
     for (let i = 0; i < 300; i++) next[`deploy/filler-${i}.yaml`] = cm(`filler-${i}`, 1 + (i % 3));
     await repos.commit(crashRepo, next);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@ferry/source', MAIN, ...args()],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH },
-        stdio: 'ignore',
-      },
-    );
+    const child = spawn(process.execPath, [...FERRY_AGENT_NODE_ARGS, ...args()], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH },
+      stdio: 'ignore',
+    });
     const exited = new Promise<NodeJS.Signals | null>((done) =>
       child.on('exit', (_code, signal) => {
         done(signal);
