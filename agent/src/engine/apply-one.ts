@@ -38,8 +38,14 @@ async function waitGone(kube: KubeApi, object: DesiredObject, uid: string | unde
   }
 }
 
+/** The answer's managedFields are all that is read of it. */
 async function apply(kube: KubeApi, object: DesiredObject, force: boolean): Promise<KubeObject> {
-  return kube.apply(object.manifest, { fieldManager: FIELD_MANAGER, force, dryRun: false });
+  return kube.apply(object.manifest, {
+    fieldManager: FIELD_MANAGER,
+    force,
+    dryRun: false,
+    answer: 'metadata',
+  });
 }
 
 export async function applyOne(kube: KubeApi, planned: Planned): Promise<ChangeSetEntry> {

@@ -33,10 +33,12 @@ export async function dryRun(
   try {
     const live = await index.get(object.ref);
     if (isUnchanged(object.manifest, live)) return { object, action: 'unchanged', live };
+    // A new object is compared with nothing: its dry-run only has to succeed (unless a diff is asked for).
     const result = await kube.apply(object.manifest, {
       fieldManager: FIELD_MANAGER,
       force: true,
       dryRun: true,
+      answer: live === undefined && !withDiff ? 'metadata' : 'object',
     });
     const diff = withDiff ? { diff: fieldDiff(live, result) } : {};
     if (live === undefined) return { object, action: 'created', live, ...diff };

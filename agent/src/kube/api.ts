@@ -5,6 +5,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { KubeConnection } from './client.ts';
 import { Discovery } from './discovery.ts';
 import { httpError, networkError } from './errors.ts';
+import { watchEvents, type WatchEvent } from './watch.ts';
 import {
   KubeError,
   type ApplyOptions,
@@ -26,6 +27,9 @@ export interface KubeApiOptions {
 export const DEFAULT_KUBE_API_OPTIONS: KubeApiOptions = { connections: 16, timeoutMs: 30_000 };
 
 const LIST_PAGE = 500;
+
+/** Asks for PartialObjectMetadata (served for every kind since Kubernetes 1.15). */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 export class KubeApiClient implements KubeApi {
   readonly #connection: KubeConnection;
@@ -70,9 +74,10 @@ export class KubeApiClient implements KubeApi {
     what: string,
     body?: unknown,
     contentType = 'application/json',
+    accept = 'application/json',
   ): Promise<{ status: number; body: unknown }> {
     this.#options.onRequest?.(method, path);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept };
     const authorization = this.#connection.authorization();
     if (authorization !== undefined) headers.authorization = authorization;
     if (body !== undefined) headers['content-type'] = contentType;
@@ -156,12 +161,21 @@ export class KubeApiClient implements KubeApi {
     info: ResourceInfo,
     options: { namespace?: string; labelSelector?: string } = {},
   ): Promise<KubeObject[]> {
+    return (await this.listWithVersion(info, options)).items;
+  }
+
+  async listWithVersion(
+    info: ResourceInfo,
+    options: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const what = `list ${info.kind}${options.namespace ? ` in ${options.namespace}` : ''}`;
     const items: KubeObject[] = [];
     let next: string | undefined;
+    let resourceVersion = '';
     do {
       const query = new URLSearchParams({ limit: String(LIST_PAGE) });
       if (options.labelSelector !== undefined) query.set('labelSelector', options.labelSelector);
+      if (options.fieldSelector !== undefined) query.set('fieldSelector', options.fieldSelector);
       if (next !== undefined) query.set('continue', next);
       const answer = await this.#send(
         'GET',
@@ -169,12 +183,86 @@ export class KubeApiClient implements KubeApi {
         what,
       );
       if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
-      const list = answer.body as { items: KubeObject[]; metadata?: { continue?: string } };
+      const list = answer.body as {
+        items: KubeObject[];
+        metadata?: { continue?: string; resourceVersion?: string };
+      };
       const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
       for (const item of list.items) items.push({ ...item, apiVersion, kind: info.kind });
       next = list.metadata?.continue || undefined;
+      resourceVersion = list.metadata?.resourceVersion ?? resourceVersion;
     } while (next !== undefined);
-    return items;
+    return { items, resourceVersion };
+  }
+
+  async *watch(
+    info: ResourceInfo,
+    options: {
+      namespace?: string;
+      labelSelector?: string;
+      fieldSelector?: string;
+      resourceVersion: string;
+      timeoutSeconds?: number;
+      signal?: AbortSignal;
+    },
+  ): AsyncGenerator<WatchEvent> {
+    const what = `watch ${info.kind}${options.namespace ? ` in ${options.namespace}` : ''}`;
+    const query = new URLSearchParams({
+      watch: '1',
+      resourceVersion: options.resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(options.timeoutSeconds ?? 300),
+    });
+    if (options.labelSelector !== undefined) query.set('labelSelector', options.labelSelector);
+    if (options.fieldSelector !== undefined) query.set('fieldSelector', options.fieldSelector);
+    const path = `${this.#path(info, options.namespace)}?${query.toString()}`;
+    this.#options.onRequest?.('GET', path);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const authorization = this.#connection.authorization();
+    if (authorization !== undefined) headers.authorization = authorization;
+    let response;
+    try {
+      response = await request(`${this.#connection.server}${path}`, {
+        method: 'GET',
+        headers,
+        dispatcher: this.#dispatcher,
+        // A watch is quiet for long stretches; the server's timeoutSeconds ends it.
+        bodyTimeout: 0,
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (options.signal?.aborted === true) return;
+      throw networkError(what, this.#connection.server, error);
+    }
+    const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
+    try {
+      for await (const event of watchEvents(what, response)) {
+        yield { type: event.type, object: { ...event.object, apiVersion, kind: info.kind } };
+      }
+    } catch (error) {
+      if (options.signal?.aborted === true) return;
+      if (error instanceof KubeError) throw error;
+      throw networkError(what, this.#connection.server, error);
+    }
+  }
+
+  async mergePatch(
+    ref: ObjectRef,
+    patch: unknown,
+    options: { subresource?: 'status' } = {},
+  ): Promise<KubeObject> {
+    const what = `patch ${options.subresource === 'status' ? 'status of ' : ''}${formatRef(ref)}`;
+    const info = await this.#info(ref, what);
+    const suffix = options.subresource === undefined ? '' : `/${options.subresource}`;
+    const answer = await this.#send(
+      'PATCH',
+      `${this.#path(info, ref.namespace, ref.name)}${suffix}`,
+      what,
+      patch,
+      'application/merge-patch+json',
+    );
+    if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
+    return answer.body as KubeObject;
   }
 
   async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
@@ -185,9 +273,18 @@ export class KubeApiClient implements KubeApi {
     if (options.dryRun) query.set('dryRun', 'All');
     const path = `${this.#path(info, ref.namespace, ref.name)}?${query.toString()}`;
     // JSON is YAML: the apply-patch content type takes it as it is.
-    const answer = await this.#send('PATCH', path, what, object, 'application/apply-patch+yaml');
+    const answer = await this.#send(
+      'PATCH',
+      path,
+      what,
+      object,
+      'application/apply-patch+yaml',
+      options.answer === 'metadata' ? METADATA_ONLY : 'application/json',
+    );
     if (answer.status !== 200 && answer.status !== 201) throw httpError(what, answer.status, answer.body);
-    return answer.body as KubeObject;
+    if (options.answer !== 'metadata') return answer.body as KubeObject;
+    const { metadata } = answer.body as { metadata: KubeObject['metadata'] };
+    return { apiVersion: object.apiVersion, kind: object.kind, metadata };
   }
 
   async create(object: KubeObject): Promise<KubeObject> {

@@ -1,6 +1,7 @@
 // Ferry's own small view of the Kubernetes API. Only kube/client.ts touches @kubernetes/client-node;
 // everything else works on these types.
 import type { ObjectRef } from '@ferry/shared';
+import type { WatchEvent } from './watch.ts';
 
 export interface KubeMetadata {
   name: string;
@@ -88,6 +89,11 @@ export interface ApplyOptions {
   readonly fieldManager: string;
   readonly force: boolean;
   readonly dryRun: boolean;
+  /**
+   * `metadata`: the API server answers with the object's metadata only (PartialObjectMetadata), which
+   * costs it and the client less than the whole object; for callers that need no more.
+   */
+  readonly answer?: 'object' | 'metadata';
 }
 
 /** The calls the engine makes. One implementation talks to a real API server (kube/api.ts). */
@@ -100,11 +106,33 @@ export interface KubeApi {
   invalidateDiscovery(): void;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   list(info: ResourceInfo, options?: { namespace?: string; labelSelector?: string }): Promise<KubeObject[]>;
-  /** Server-side apply (PATCH application/apply-patch+yaml). */
+  /** Server-side apply (PATCH application/apply-patch+yaml). With `answer: 'metadata'`, only `metadata` is set. */
   apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject>;
   create(object: KubeObject): Promise<KubeObject>;
   /** PUT; object.metadata.resourceVersion is the precondition. */
   replace(object: KubeObject): Promise<KubeObject>;
+  /** JSON merge patch (RFC 7386), on the object or on its status subresource. */
+  mergePatch(ref: ObjectRef, patch: unknown, options?: { subresource?: 'status' }): Promise<KubeObject>;
+  /**
+   * Watches from `resourceVersion` until the server ends the stream or `signal` aborts. A 410 Gone
+   * (an ERROR event) throws KubeError 'gone': list again, then watch from the list's resourceVersion.
+   */
+  watch(
+    info: ResourceInfo,
+    options: {
+      namespace?: string;
+      labelSelector?: string;
+      fieldSelector?: string;
+      resourceVersion: string;
+      timeoutSeconds?: number;
+      signal?: AbortSignal;
+    },
+  ): AsyncGenerator<WatchEvent>;
+  /** A list with its resourceVersion, to start a watch from. */
+  listWithVersion(
+    info: ResourceInfo,
+    options?: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+  ): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /** JSON patch (RFC 6902). */
   jsonPatch(ref: ObjectRef, operations: readonly JsonPatchOperation[]): Promise<KubeObject>;
   /** 'absent' when it was already gone. */
