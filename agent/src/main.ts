@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// ferry-agent: the agent's command line. The in-cluster agent itself lands with issue 5.
+// ferry-agent: the agent's command line: the in-cluster agent (`run`) and its one-shot tools.
 import { runRender } from './cli/render-command.ts';
+import { runRun } from './cli/run-command.ts';
 import { runSync } from './cli/sync-command.ts';
 import { EXIT, type CliIo } from './cli/exit-codes.ts';
 
 const USAGE = `usage: ferry-agent <command> [options]
 
 commands:
+  run       the agent: follows its GitSync, heals drift, serves /healthz, /readyz, /metrics
+            (ferry-agent run --help)
   render    print the objects a repo path (or a local folder) renders to, or its errors
             (ferry-agent render --help)
   sync      apply a repo path to a cluster once: staged server-side apply, guarded prune
@@ -21,6 +24,8 @@ const io: CliIo = {
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'run':
+      return runRun(rest, io);
     case 'render':
       return runRender(rest, io);
     case 'sync':

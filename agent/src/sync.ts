@@ -22,6 +22,7 @@ import {
   type CommitInfo,
   type FetchSourceOptions,
   type HistoryRelation,
+  type SourceErrorCode,
   type SourceSpec,
 } from './source/index.ts';
 
@@ -60,7 +61,13 @@ export interface SyncReport {
   readonly pruned: readonly ChangeSetEntry[];
   readonly prune: PrunePlan | undefined;
   readonly failure:
-    { readonly step: UpstreamStage | 'prune' | 'inventory'; readonly message: string } | undefined;
+    | {
+        readonly step: UpstreamStage | 'prune' | 'inventory';
+        readonly message: string;
+        /** The source error's code, when the fetch failed. */
+        readonly code?: SourceErrorCode;
+      }
+    | undefined;
   readonly renderErrors: readonly RenderError[];
   readonly durationMs: number;
   /** Milliseconds spent in each step that ran. */
@@ -98,7 +105,7 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
       revision: undefined,
       commit: undefined,
       history: undefined,
-      failure: { step: 'fetch', message: error.message },
+      failure: { step: 'fetch', message: error.message, code: error.code },
     });
   }
   const head = { revision: fetched.revision, commit: fetched.commit, history: fetched.history.relation };

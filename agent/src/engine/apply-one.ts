@@ -39,8 +39,8 @@ async function waitGone(kube: KubeApi, object: DesiredObject, uid: string | unde
 }
 
 /** The answer's managedFields are all that is read of it. */
-async function apply(kube: KubeApi, object: DesiredObject, force: boolean): Promise<KubeObject> {
-  return kube.apply(object.manifest, {
+async function apply(kube: KubeApi, manifest: KubeObject, force: boolean): Promise<KubeObject> {
+  return kube.apply(manifest, {
     fieldManager: FIELD_MANAGER,
     force,
     dryRun: false,
@@ -70,10 +70,10 @@ export async function applyOne(kube: KubeApi, planned: Planned): Promise<ChangeS
       const uid = live.metadata.uid;
       await kube.delete(object.ref, { propagation: 'Foreground', ...(uid !== undefined ? { uid } : {}) });
       await waitGone(kube, object, uid);
-      await apply(kube, object, force);
+      await apply(kube, object.manifest, force);
       return { ...entry, message: 'recreated: an immutable field changed' };
     }
-    const result = await apply(kube, object, force);
+    const result = await apply(kube, planned.manifest, force);
     const taken = takenFields(live?.metadata.managedFields, result.metadata.managedFields, FIELD_MANAGER);
     return taken === undefined ? entry : { ...entry, takenFrom: taken };
   } catch (error) {

@@ -4,6 +4,7 @@
 // fails, nothing is written and every failure is listed. Objects whose kind or namespace come with
 // this revision are dry-run when their stage comes. Unchanged objects are never written.
 import { formatRef, type ObjectRef } from '@ferry/shared';
+import type { IgnoreRule } from '../gitsync/types.ts';
 import type { KubeApi, ResourceInfo } from '../kube/index.ts';
 import { mapLimit } from '../concurrency.ts';
 import { pollUntil } from '../poll.ts';
@@ -25,6 +26,10 @@ export interface ApplyRevisionOptions {
   readonly concurrency: number;
   /** How long CRDs may take to be Established and Namespaces to be Active. */
   readonly readyTimeoutMs: number;
+  /** Fields left to others on objects that exist (spec.drift.ignore): not applied, not owned. */
+  readonly ignore?: readonly IgnoreRule[];
+  /** Namespace-scoped RBAC profile: the only namespaces the agent may list. Empty or absent: cluster-wide. */
+  readonly namespaces?: readonly string[];
 }
 
 export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
@@ -38,6 +43,9 @@ export interface ApplyRevisionResult {
   /** Set when the revision was not fully applied: which step failed and why. */
   readonly failure: { readonly step: 'plan' | 'apply'; readonly message: string } | undefined;
 }
+
+const ignoreOf = (options: ApplyRevisionOptions): { ignore?: readonly IgnoreRule[] } =>
+  options.ignore !== undefined ? { ignore: options.ignore } : {};
 
 const entryOf = (planned: Planned): ChangeSetEntry =>
   planned.action === 'failed'
@@ -102,9 +110,16 @@ export async function applyRevision(
   );
   const absent = (ref: ObjectRef): boolean =>
     newKinds.has(`${ref.group}/${ref.kind}`) || (ref.namespace !== '' && !namespaces.has(ref.namespace));
-  const index = await indexOwned(kube, infos(desired), desired.owner, options.concurrency, absent);
+  const index = await indexOwned(
+    kube,
+    infos(desired),
+    desired.owner,
+    options.concurrency,
+    absent,
+    options.namespaces ?? [],
+  );
   const checked = await mapLimit(desired.objects.filter(ready), options.concurrency, (object) =>
-    dryRun(kube, object, index, options.dryRun),
+    dryRun(kube, object, index, { withDiff: options.dryRun, ...ignoreOf(options) }),
   );
   for (const planned of checked) preflight.set(planned.object, planned);
   const failed = [...unknown, ...badWaves, ...checked.filter((p) => p.action === 'failed').map(entryOf)];
@@ -136,7 +151,8 @@ export async function applyRevision(
       stage.items,
       options.concurrency,
       async (object) =>
-        preflight.get(object) ?? dryRun(kube, await withInfo(kube, object, options.readyTimeoutMs), index),
+        preflight.get(object) ??
+        dryRun(kube, await withInfo(kube, object, options.readyTimeoutMs), index, ignoreOf(options)),
     );
     const invalid = planned.filter((p) => p.action === 'failed');
     if (invalid.length > 0) {

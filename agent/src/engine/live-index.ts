@@ -1,8 +1,8 @@
-// The live objects Ferry owns, read with one list per kind (by the ownership labels) instead of one
-// GET per object. Objects not found there (not Ferry's yet: new, or to be adopted) are read one by one.
+// The live objects Ferry owns, read with one list per kind (by the ownership labels; per namespace under
+// the namespace-scoped RBAC profile) instead of one GET per object. Objects not found there (not Ferry's yet: new, or to be adopted) are read one by one.
 import { refKey, type ObjectRef } from '@ferry/shared';
 import { mapLimit } from '../concurrency.ts';
-import { OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL, type SyncIdentity } from '../inventory/types.ts';
+import { ownerSelector, type SyncIdentity } from '../inventory/types.ts';
 import { refOf, type KubeApi, type KubeObject, type ResourceInfo } from '../kube/index.ts';
 
 export interface LiveIndex {
@@ -20,13 +20,22 @@ export async function indexOwned(
   owner: SyncIdentity,
   concurrency: number,
   absent: (ref: ObjectRef) => boolean = () => false,
+  /** Namespace-scoped RBAC: list namespaced kinds in these namespaces only. Empty: cluster-wide. */
+  namespaces: readonly string[] = [],
 ): Promise<LiveIndex> {
-  const selector = `${OWNER_NAMESPACE_LABEL}=${owner.namespace},${OWNER_NAME_LABEL}=${owner.name}`;
+  const selector = ownerSelector(owner);
   const unique = [
     ...new Map(kinds.map((info) => [`${info.group}/${info.version}/${info.kind}`, info])).values(),
   ];
   const owned = new Map<string, KubeObject>();
-  const lists = await mapLimit(unique, concurrency, (info) => kube.list(info, { labelSelector: selector }));
+  const scopes = unique.flatMap((info): { info: ResourceInfo; namespace: string | undefined }[] =>
+    info.namespaced && namespaces.length > 0
+      ? namespaces.map((namespace) => ({ info, namespace }))
+      : [{ info, namespace: undefined }],
+  );
+  const lists = await mapLimit(scopes, concurrency, ({ info, namespace }) =>
+    kube.list(info, { labelSelector: selector, ...(namespace !== undefined ? { namespace } : {}) }),
+  );
   for (const object of lists.flat()) owned.set(refKey(refOf(object)), object);
   return {
     get: async (ref) => owned.get(refKey(ref)) ?? (absent(ref) ? undefined : await kube.get(ref)),

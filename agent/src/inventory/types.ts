@@ -11,6 +11,10 @@ export interface Inventory {
 export const OWNER_NAMESPACE_LABEL = 'ferry.dev/sync-namespace';
 export const OWNER_NAME_LABEL = 'ferry.dev/sync-name';
 
+/** The label selector of everything one sync owns. */
+export const ownerSelector = (owner: SyncIdentity): string =>
+  `${OWNER_NAMESPACE_LABEL}=${owner.namespace},${OWNER_NAME_LABEL}=${owner.name}`;
+
 export interface SyncIdentity {
   /** Namespace and name of the GitSync (or of the CLI's stand-in for it). */
   readonly namespace: string;

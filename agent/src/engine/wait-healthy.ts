@@ -1,0 +1,82 @@
+// After an apply: wait until what Git holds is healthy (every object Current), or one object Failed, or
+// the deadline passed; answer the rollup, worst first, naming the objects that are not Current. Kinds
+// that have no status (ConfigMaps, Secrets, RBAC, ...) are Current once applied and are not read.
+import { formatRef, rollUpHealth, type Health, type ObjectRef } from '@ferry/shared';
+import { mapLimit } from '../concurrency.ts';
+import { assessHealth } from '../health/index.ts';
+import type { KubeApi } from '../kube/index.ts';
+import { pollUntil } from '../poll.ts';
+
+const WITHOUT_STATUS = new Set([
+  '/ConfigMap',
+  '/Secret',
+  '/ServiceAccount',
+  '/LimitRange',
+  'rbac.authorization.k8s.io/Role',
+  'rbac.authorization.k8s.io/RoleBinding',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'scheduling.k8s.io/PriorityClass',
+  'storage.k8s.io/StorageClass',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+]);
+
+const NAMED = 5;
+
+export interface ObjectHealth extends Health {
+  readonly ref: ObjectRef;
+}
+
+/** One look at every object that may still be settling. */
+export async function assessObjects(
+  kube: KubeApi,
+  refs: readonly ObjectRef[],
+  concurrency = 16,
+): Promise<ObjectHealth[]> {
+  return mapLimit(refs, concurrency, async (ref) => {
+    if (WITHOUT_STATUS.has(`${ref.group}/${ref.kind}`))
+      return { ref, status: 'Current' as const, message: 'applied' };
+    const live = await kube.get(ref);
+    if (live === undefined) return { ref, status: 'InProgress' as const, message: 'not found yet' };
+    return { ref, ...assessHealth(live) };
+  });
+}
+
+/** The rollup, with the first few objects that are not Current named in its message. */
+export function summarize(healths: readonly ObjectHealth[]): Health {
+  const notCurrent = healths.filter((h) => h.status !== 'Current');
+  if (notCurrent.length === 0) return { status: 'Current', message: `${healths.length} object(s) healthy` };
+  const worst = rollUpHealth(notCurrent);
+  const order = (h: ObjectHealth): number => (h.status === worst.status ? 0 : 1);
+  const named = [...notCurrent].sort((a, b) => order(a) - order(b)).slice(0, NAMED);
+  const more = notCurrent.length > NAMED ? `; and ${notCurrent.length - NAMED} more not Current` : '';
+  return {
+    status: worst.status,
+    message: `${named.map((h) => `${formatRef(h.ref)}: ${h.status}, ${h.message}`).join('; ')}${more}`,
+  };
+}
+
+export async function waitHealthy(
+  kube: KubeApi,
+  refs: readonly ObjectRef[],
+  timeoutMs: number,
+): Promise<Health> {
+  let pending = [...refs];
+  let last: ObjectHealth[] = [];
+  const done = await pollUntil(async () => {
+    last = await assessObjects(kube, pending);
+    if (last.some((h) => h.status === 'Failed')) return true;
+    pending = last.filter((h) => h.status !== 'Current').map((h) => h.ref);
+    return pending.length === 0 ? true : undefined;
+  }, timeoutMs);
+  const health = summarize(last);
+  if (done === true || health.status === 'Current')
+    return health.status === 'Current'
+      ? { status: 'Current', message: `${refs.length} object(s) healthy` }
+      : health;
+  return {
+    status: health.status,
+    message: `not healthy after ${Math.round(timeoutMs / 1000)} s: ${health.message}`,
+  };
+}

@@ -1,0 +1,215 @@
+// The agent process: connect, serve /healthz /readyz /metrics, create the GitSync from the bootstrap
+// ConfigMap, hold the Lease, run the sync loop; on SIGTERM let the sync under way finish, give the
+// Lease up and exit. This is where the agent's side effects meet: everything it calls returns data.
+import { mkdirSync } from 'node:fs';
+import { KubeApiClient, connect, type ConnectOptions } from '../kube/index.ts';
+import { agentMetrics } from '../observe/agent-metrics.ts';
+import { createLogger, type Logger } from '../observe/log.ts';
+import { startObserveServer } from '../observe/server.ts';
+import { ParseCache } from '../render/index.ts';
+import { EXIT, type CliIo, type ExitCode } from '../cli/exit-codes.ts';
+import { bootstrapGitSync } from './bootstrap.ts';
+import { releaseLease, tryAcquireLease, type LeaseOptions } from './lease.ts';
+import { recordOutcome } from './record-metrics.ts';
+import { SyncLoop } from './sync-loop.ts';
+import { aborted, sleep } from './watch-loop.ts';
+
+export interface AgentConfig {
+  readonly connect: ConnectOptions;
+  /** Undefined: the namespace of the in-cluster ServiceAccount (or the kubeconfig context's). */
+  readonly namespace: string | undefined;
+  readonly name: string;
+  readonly bootstrapConfigMap: string;
+  readonly port: number;
+  readonly host: string;
+  readonly cacheDir: string;
+  readonly identity: string;
+  readonly healthTimeoutMs: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Namespace-scoped RBAC profile: the only namespaces the agent may read. Empty: cluster-wide. */
+  readonly watchNamespaces: readonly string[];
+}
+
+const LEASE_SECONDS = 15;
+
+export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode> {
+  const log = createLogger({
+    level: config.logLevel,
+    write: (line) => {
+      io.stdout(`${line}\n`);
+    },
+    base: { component: 'ferry-agent' },
+  });
+  const stop = new AbortController();
+  const onSignal = (signal: string): void => {
+    log.info(`${signal} received: finishing the sync under way, then exiting`);
+    stop.abort();
+  };
+  process.once('SIGTERM', () => {
+    onSignal('SIGTERM');
+  });
+  process.once('SIGINT', () => {
+    onSignal('SIGINT');
+  });
+
+  const connection = await connect(config.connect);
+  const namespace = config.namespace ?? connection.namespace ?? 'ferry-system';
+  const kube = new KubeApiClient(connection);
+  const metrics = agentMetrics();
+  // Ready once bootstrapped, syncing or standing by: a standby replica is healthy, only not the one syncing.
+  const state = { started: false, leader: false };
+  const server = await startObserveServer({
+    port: config.port,
+    host: config.host,
+    metrics: metrics.registry,
+    live: () => ({ ok: true }),
+    ready: () => (state.started ? { ok: true } : { ok: false, reason: 'starting: creating the GitSync' }),
+  });
+  log.info('agent started', {
+    namespace,
+    gitSync: config.name,
+    port: server.port,
+    identity: config.identity,
+    server: kube.server,
+  });
+  mkdirSync(config.cacheDir, { recursive: true });
+
+  try {
+    await bootstrap(kube, config, namespace, log, stop.signal);
+    state.started = true;
+    const lease: LeaseOptions = {
+      namespace,
+      name: `${config.name}-agent`,
+      identity: config.identity,
+      durationSeconds: LEASE_SECONDS,
+    };
+    const parseCache = new ParseCache();
+    while (!stop.signal.aborted) {
+      if (!(await acquire(kube, lease, log, stop.signal))) break;
+      state.leader = true;
+      const term = new AbortController();
+      const abortTerm = (): void => {
+        term.abort();
+      };
+      stop.signal.addEventListener('abort', abortTerm, { once: true });
+      const renewal = keepLease(kube, lease, log, term);
+      const loop = new SyncLoop(kube, {
+        namespace,
+        name: config.name,
+        identity: config.identity,
+        cacheDir: config.cacheDir,
+        parseCache,
+        healthTimeoutMs: config.healthTimeoutMs,
+        log,
+        watchNamespaces: config.watchNamespaces,
+        onOutcome: (outcome) => {
+          recordOutcome(metrics, outcome);
+        },
+        onSyncing: (running) => {
+          metrics.syncInProgress.set({}, running ? 1 : 0);
+        },
+        onDrift: (outcome) => {
+          metrics.driftEvents.inc({ action: outcome });
+        },
+      });
+      await loop.run(term.signal);
+      term.abort();
+      await renewal;
+      stop.signal.removeEventListener('abort', abortTerm);
+      state.leader = false;
+    }
+    await releaseLease(kube, lease).catch((error: unknown) => {
+      log.warn('releasing the lease failed', { error });
+    });
+    return EXIT.ok;
+  } catch (error) {
+    log.error('agent stopped on an error', { error });
+    return EXIT.invalid;
+  } finally {
+    await server.close();
+    await kube.close();
+    log.info('agent stopped');
+  }
+}
+
+/** Creates or updates the GitSync from the bootstrap ConfigMap; retries while the API server is away. */
+async function bootstrap(
+  kube: KubeApiClient,
+  config: AgentConfig,
+  namespace: string,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  for (let delay = 1_000; !signal.aborted; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      const result = await bootstrapGitSync(kube, {
+        namespace,
+        configMap: config.bootstrapConfigMap,
+        name: config.name,
+      });
+      if (result.action === 'invalid') log.error(`bootstrap ConfigMap not used: ${result.message}`);
+      else log.info(`bootstrap: GitSync ${result.action}`, { configMap: config.bootstrapConfigMap });
+      return;
+    } catch (error) {
+      log.warn('bootstrap failed; trying again', { error, retryInMs: delay });
+      await sleep(delay, signal);
+    }
+  }
+}
+
+/** Waits for the Lease; false when stopped first. */
+async function acquire(
+  kube: KubeApiClient,
+  lease: LeaseOptions,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<boolean> {
+  let reported = '';
+  while (!signal.aborted) {
+    try {
+      const answer = await tryAcquireLease(kube, lease);
+      if (answer.held) {
+        log.info('lease acquired: this replica syncs', { lease: lease.name });
+        return true;
+      }
+      if (answer.holder !== reported)
+        log.info('standby: another replica holds the lease', { holder: answer.holder });
+      reported = answer.holder;
+    } catch (error) {
+      log.warn('acquiring the lease failed', { error });
+    }
+    await sleep(2_000, signal);
+  }
+  return false;
+}
+
+/** Renews every third of the lease's duration; a lost lease (or one not renewed in time) ends the term. */
+async function keepLease(
+  kube: KubeApiClient,
+  lease: LeaseOptions,
+  log: Logger,
+  term: AbortController,
+): Promise<void> {
+  let renewed = Date.now();
+  while (!term.signal.aborted) {
+    await sleep((lease.durationSeconds * 1000) / 3, term.signal);
+    if (aborted(term.signal)) return;
+    try {
+      const answer = await tryAcquireLease(kube, lease);
+      if (!answer.held) {
+        log.warn('lease lost to another replica: stopping after the sync under way', {
+          holder: answer.holder,
+        });
+        term.abort();
+        return;
+      }
+      renewed = Date.now();
+    } catch (error) {
+      if (Date.now() - renewed > lease.durationSeconds * 1000) {
+        log.warn('lease not renewed in time: stopping after the sync under way', { error });
+        term.abort();
+        return;
+      }
+    }
+  }
+}

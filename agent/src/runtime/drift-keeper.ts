@@ -1,0 +1,128 @@
+// What the agent does about drift: watch what the last sync applied (drift-watch.ts), report each
+// drifted object (status, an Event, metrics), ask for a healing sync when the policy is `heal`, and say
+// `DriftHealed` once a sync has applied the object again. Reports name fields and managers, never values.
+import { formatRef, refKey } from '@ferry/shared';
+import { describeDrift, type DriftReport } from '../drift/index.ts';
+import type { DriftSummary, GitSyncSpec } from '../gitsync/types.ts';
+import type { SyncIdentity } from '../inventory/types.ts';
+import type { KubeApi } from '../kube/index.ts';
+import type { ReconcileOutcome } from '../reconcile.ts';
+import { DriftWatcher } from './drift-watch.ts';
+import type { SyncEvent } from './events.ts';
+
+export const RECENT_DRIFT_LIMIT = 10;
+
+export type DriftOutcome = 'healed' | 'reported' | 'ignored';
+
+export interface DriftKeeperHooks {
+  readonly owner: SyncIdentity;
+  readonly namespaces: readonly string[];
+  readonly requestSync: () => void;
+  readonly writeSummary: (summary: DriftSummary) => void;
+  readonly event: (event: SyncEvent) => void;
+  readonly counted: (outcome: DriftOutcome) => void;
+  readonly warn: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export class DriftKeeper {
+  readonly #watcher: DriftWatcher;
+  readonly #hooks: DriftKeeperHooks;
+  #summary: DriftSummary = { detected: 0, healed: 0, lastDetectedAt: undefined, recent: [] };
+  /** Drifted objects a healing sync is to apply again. */
+  readonly #healing = new Map<string, DriftReport>();
+  #spec: GitSyncSpec | undefined;
+
+  constructor(kube: KubeApi, hooks: DriftKeeperHooks) {
+    this.#watcher = new DriftWatcher(kube);
+    this.#hooks = hooks;
+  }
+
+  get summary(): DriftSummary {
+    return this.#summary;
+  }
+
+  beforeSync(): void {
+    this.#watcher.pause();
+  }
+
+  /** After a sync: healed objects are said so; what it applied is watched afresh. */
+  async afterSync(outcome: ReconcileOutcome): Promise<void> {
+    const report = outcome.report;
+    this.#spec = outcome.spec ?? this.#spec;
+    if (report === undefined || this.#spec === undefined || report.changeSet.length === 0) {
+      // Nothing was applied (a fetch or render failure): the watch goes on from where it was.
+      this.#watcher.resume();
+      return;
+    }
+    const applied = new Set(
+      report.changeSet
+        .filter((e) => e.action === 'configured' || e.action === 'created')
+        .map((e) => refKey(e.ref)),
+    );
+    for (const [key, drift] of this.#healing) {
+      if (!applied.has(key)) continue;
+      this.#healing.delete(key);
+      this.#summary = { ...this.#summary, healed: this.#summary.healed + 1 };
+      this.#hooks.event({
+        reason: 'DriftHealed',
+        type: 'Normal',
+        message: `Applied Git's version again: ${describeDrift(drift)}`,
+      });
+    }
+    const refs = report.changeSet
+      .filter((e) => e.action !== 'failed' && e.action !== 'skipped')
+      .map((e) => e.ref);
+    await this.#watcher.restart(refs, {
+      owner: this.#hooks.owner,
+      ignore: this.#spec.drift.ignore,
+      namespaces: this.#hooks.namespaces,
+      onDrift: (drift) => {
+        this.#onDrift(drift);
+      },
+      onError: (message, error) => {
+        this.#hooks.warn(message, { error });
+      },
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.#watcher.stop();
+  }
+
+  #onDrift(drift: DriftReport): void {
+    const mode = this.#spec?.drift.mode ?? 'heal';
+    const outcome: DriftOutcome =
+      drift.action === 'ignored' ? 'ignored' : mode === 'heal' ? 'healed' : 'reported';
+    const at = new Date().toISOString();
+    const entry = {
+      object: formatRef(drift.ref),
+      fields: drift.fields.map((f) => `${f.path} ${f.change}`).slice(0, 10),
+      managers: [...new Set(drift.fields.flatMap((f) => f.managers))].sort(),
+      at,
+      action: outcome,
+    };
+    this.#summary = {
+      ...this.#summary,
+      detected: this.#summary.detected + 1,
+      lastDetectedAt: at,
+      recent: [entry, ...this.#summary.recent].slice(0, RECENT_DRIFT_LIMIT),
+    };
+    this.#hooks.writeSummary(this.#summary);
+    this.#hooks.counted(outcome);
+    const why =
+      outcome === 'healed'
+        ? 'healing'
+        : outcome === 'ignored'
+          ? 'the object opts out (ferry.dev/drift: ignore)'
+          : 'drift.mode is report';
+    this.#hooks.event({
+      reason: 'DriftDetected',
+      type: 'Warning',
+      message: `${describeDrift(drift)} (${why})`,
+    });
+    if (outcome === 'healed') {
+      this.#healing.set(refKey(drift.ref), drift);
+      this.#hooks.requestSync();
+    }
+  }
+}

@@ -1,0 +1,293 @@
+// The agent's loop for its GitSync: one sync at a time, started by the interval (with jitter), a change
+// of spec (generation), a new `ferry.dev/requested-at`, drift, or a hint; a trigger that arrives during a
+// sync runs one more sync right after it (so the newest revision wins, once). Failures back off with
+// jitter, from 5 s doubling up to the interval; a stalled sync waits for the interval or a change.
+// After each sync: status through the status subresource, then Events, then the drift watch restarts.
+import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
+import { KubeError } from '../kube/index.ts';
+import { conditionsFor, EMPTY_STATUS, syncRecord, withHistory, type Phase } from '../gitsync/status.ts';
+import {
+  GITSYNC_GROUP,
+  GITSYNC_KIND,
+  GITSYNC_VERSION,
+  REQUESTED_AT_ANNOTATION,
+  type GitSyncStatus,
+} from '../gitsync/types.ts';
+import { DEFAULT_INTERVAL_MS } from '../gitsync/parse-spec.ts';
+import { reconcile, type ReconcileContext, type ReconcileOutcome } from '../reconcile.ts';
+import { DriftKeeper, type DriftOutcome } from './drift-keeper.ts';
+import { recordEvent, type SyncEvent } from './events.ts';
+import { aborted, sleep, watchLoop, withJitter } from './watch-loop.ts';
+
+export const TRIGGERS = ['start', 'interval', 'spec-changed', 'requested', 'drift', 'hint', 'retry'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export interface LoopLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface SyncLoopOptions extends Omit<ReconcileContext, 'onProgress'> {
+  /** The GitSync's name (in `namespace`). */
+  readonly name: string;
+  /** Reported as the Events' reportingInstance: the pod's name. */
+  readonly identity: string;
+  readonly log: LoopLog;
+  /** Told after every sync (metrics). */
+  readonly onOutcome?: (outcome: ReconcileOutcome, trigger: Trigger) => void;
+  /** Told when a sync starts and ends (metrics). */
+  readonly onSyncing?: (running: boolean) => void;
+  /** Told of every drifted object (metrics). */
+  readonly onDrift?: (outcome: DriftOutcome) => void;
+}
+
+const FIRST_RETRY_MS = 5_000;
+
+export class SyncLoop {
+  readonly #kube: KubeApi;
+  readonly #options: SyncLoopOptions;
+  readonly #drift: DriftKeeper;
+  #pending: Trigger | undefined = 'start';
+  #wake: (() => void) | undefined;
+  /** What the last sync started from: a GitSync seen later with the same values needs no sync. */
+  readonly #handled = { generation: -1, requestedAt: '' };
+
+  constructor(kube: KubeApi, options: SyncLoopOptions) {
+    this.#kube = kube;
+    this.#options = options;
+    this.#drift = new DriftKeeper(kube, {
+      owner: { namespace: options.namespace, name: options.name },
+      namespaces: options.watchNamespaces,
+      requestSync: () => {
+        this.request('drift');
+      },
+      writeSummary: (drift) => void this.#patchStatus({ drift }),
+      event: (event) => void this.#event(event),
+      counted: (outcome) => options.onDrift?.(outcome),
+      warn: (message, fields) => {
+        options.log.warn(message, fields);
+      },
+    });
+  }
+
+  #take(): Trigger | undefined {
+    const trigger = this.#pending;
+    this.#pending = undefined;
+    return trigger;
+  }
+
+  /** Asks for a sync as soon as the current one (if any) ends. */
+  request(trigger: Trigger): void {
+    this.#pending ??= trigger;
+    this.#wake?.();
+  }
+
+  /** Runs until the signal aborts; the sync under way finishes first (its writes are not cut in half). */
+  async run(signal: AbortSignal): Promise<void> {
+    const info = await this.#gitSyncInfo();
+    const watcher = this.#watchGitSync(info, signal);
+    let failures = 0;
+    let intervalMs = DEFAULT_INTERVAL_MS;
+    while (!signal.aborted) {
+      let trigger = this.#take();
+      if (trigger === undefined) {
+        const retryMs = Math.min(FIRST_RETRY_MS * 2 ** Math.max(failures - 1, 0), intervalMs);
+        const woke = await this.#sleepUnlessWoken(
+          failures === 0 ? withJitter(intervalMs) : withJitter(retryMs, 0.2),
+          signal,
+        );
+        if (aborted(signal)) break;
+        trigger = this.#take() ?? (woke ? 'hint' : failures === 0 ? 'interval' : 'retry');
+      }
+      const outcome = await this.#syncOnce(trigger);
+      if (outcome === undefined) continue;
+      intervalMs = outcome.spec?.intervalMs ?? intervalMs;
+      failures = outcome.phase.kind === 'failed' && !outcome.phase.stalled ? failures + 1 : 0;
+    }
+    await this.#drift.stop();
+    await watcher;
+  }
+
+  async #gitSyncInfo(): Promise<ResourceInfo> {
+    const info = await this.#kube.resolve(GITSYNC_GROUP, GITSYNC_VERSION, GITSYNC_KIND);
+    if (info === undefined)
+      throw new KubeError(
+        'unknown-kind',
+        `the API server does not serve ${GITSYNC_KIND} in ${GITSYNC_GROUP}/${GITSYNC_VERSION}: is the CRD installed (kubectl apply -k deploy/agent)?`,
+      );
+    return info;
+  }
+
+  #ref() {
+    return {
+      group: GITSYNC_GROUP,
+      version: GITSYNC_VERSION,
+      kind: GITSYNC_KIND,
+      namespace: this.#options.namespace,
+      name: this.#options.name,
+    };
+  }
+
+  #sleepUnlessWoken(ms: number, signal: AbortSignal): Promise<boolean> {
+    const controller = new AbortController();
+    const stop = (): void => {
+      controller.abort();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    let woken = false;
+    this.#wake = () => {
+      woken = true;
+      controller.abort();
+    };
+    return sleep(ms, controller.signal).then(() => {
+      signal.removeEventListener('abort', stop);
+      this.#wake = undefined;
+      return woken;
+    });
+  }
+
+  /** Watches the GitSync: a generation or a requested-at that no sync has started from asks for one. */
+  async #watchGitSync(info: ResourceInfo, signal: AbortSignal): Promise<void> {
+    const look = (object: KubeObject | undefined): void => {
+      if (object === undefined) return;
+      const generation = object.metadata.generation ?? 0;
+      const requestedAt = object.metadata.annotations?.[REQUESTED_AT_ANNOTATION] ?? '';
+      const status = (object.status ?? {}) as Partial<GitSyncStatus>;
+      const handledGeneration = Math.max(this.#handled.generation, status.observedGeneration ?? -1);
+      if (generation > handledGeneration) this.request('spec-changed');
+      else if (
+        requestedAt !== '' &&
+        requestedAt !== this.#handled.requestedAt &&
+        requestedAt !== (status.lastHandledRequestedAt ?? '')
+      )
+        this.request('requested');
+    };
+    await watchLoop(
+      this.#kube,
+      info,
+      { namespace: this.#options.namespace, fieldSelector: `metadata.name=${this.#options.name}` },
+      {
+        onList: (items) => {
+          look(items[0]);
+        },
+        onEvent: (event) => {
+          if (event.type !== 'DELETED') look(event.object);
+        },
+        onError: (error) => {
+          this.#options.log.warn('watching the GitSync failed; trying again', { error });
+        },
+      },
+      signal,
+    );
+  }
+
+  async #patchStatus(status: Partial<GitSyncStatus>): Promise<boolean> {
+    try {
+      await this.#kube.mergePatch(this.#ref(), { status }, { subresource: 'status' });
+      return true;
+    } catch (error) {
+      this.#options.log.warn('writing the GitSync status failed', { error });
+      return false;
+    }
+  }
+
+  async #event(event: SyncEvent): Promise<void> {
+    const gitSync = await this.#kube.get(this.#ref()).catch(() => undefined);
+    if (gitSync !== undefined) await recordEvent(this.#kube, gitSync, event, this.#options.identity);
+  }
+
+  async #syncOnce(trigger: Trigger): Promise<ReconcileOutcome | undefined> {
+    const { log } = this.#options;
+    const gitSync = await this.#kube.get(this.#ref()).catch((error: unknown) => {
+      log.warn('reading the GitSync failed', { error });
+      return undefined;
+    });
+    if (gitSync === undefined) {
+      log.warn(`GitSync ${this.#options.namespace}/${this.#options.name} not found; waiting for it`);
+      return undefined;
+    }
+    const generation = gitSync.metadata.generation ?? 0;
+    const requestedAt = gitSync.metadata.annotations?.[REQUESTED_AT_ANNOTATION];
+    this.#handled.generation = generation;
+    this.#handled.requestedAt = requestedAt ?? '';
+    let status: GitSyncStatus = {
+      ...EMPTY_STATUS,
+      ...(gitSync.status as Partial<GitSyncStatus> | undefined),
+    };
+    const setPhase = async (phase: Phase): Promise<void> => {
+      const conditions = conditionsFor(status.conditions, phase, generation, new Date().toISOString());
+      if (await this.#patchStatus({ conditions })) status = { ...status, conditions };
+    };
+
+    this.#drift.beforeSync();
+    const startedAt = new Date().toISOString();
+    log.info('sync started', { trigger, generation });
+    let outcome: ReconcileOutcome;
+    this.#options.onSyncing?.(true);
+    try {
+      outcome = await reconcile(this.#kube, gitSync, { ...this.#options, onProgress: setPhase });
+    } catch (error) {
+      // A bug or an API server that went away mid-sync: reported as a failure, retried with backoff.
+      const message = error instanceof Error ? error.message : String(error);
+      outcome = {
+        phase: { kind: 'failed', reason: 'ApplyFailed', message, stalled: false },
+        spec: undefined,
+        report: undefined,
+        health: undefined,
+        events: [{ reason: 'SyncFailed', type: 'Warning', message }],
+      };
+    } finally {
+      this.#options.onSyncing?.(false);
+    }
+    await this.#patchStatus(statusAfter(status, outcome, generation, requestedAt, startedAt));
+    for (const event of outcome.events) await recordEvent(this.#kube, gitSync, event, this.#options.identity);
+    await this.#drift.afterSync(outcome);
+    const report = outcome.report;
+    const fields = {
+      trigger,
+      result: report?.result,
+      revision: report?.revision,
+      phase: outcome.phase.kind,
+      durationMs: report?.durationMs,
+    };
+    if (outcome.phase.kind === 'failed')
+      log.warn(`sync failed: ${outcome.phase.message}`, { ...fields, reason: outcome.phase.reason });
+    else log.info('sync done', fields);
+    this.#options.onOutcome?.(outcome, trigger);
+    return outcome;
+  }
+}
+
+/** The status a finished sync leaves. */
+function statusAfter(
+  status: GitSyncStatus,
+  outcome: ReconcileOutcome,
+  generation: number,
+  requestedAt: string | undefined,
+  startedAt: string,
+): GitSyncStatus {
+  const now = new Date().toISOString();
+  const report = outcome.report;
+  const applied = report?.result === 'applied' && outcome.phase.kind === 'ready';
+  const objects = report?.changeSet.filter((e) => e.action !== 'failed') ?? [];
+  const namespaces = new Set(objects.map((e) => e.ref.namespace).filter((n) => n !== ''));
+  return {
+    ...status,
+    observedGeneration: generation,
+    conditions: conditionsFor(status.conditions, outcome.phase, generation, now),
+    ...(report?.revision !== undefined ? { lastAttemptedRevision: report.revision } : {}),
+    ...(applied && report.revision !== undefined
+      ? { lastAppliedRevision: report.revision, lastAppliedAt: now }
+      : {}),
+    ...(requestedAt !== undefined ? { lastHandledRequestedAt: requestedAt } : {}),
+    ...(report?.result === 'applied'
+      ? { inventory: { objects: objects.length, namespaces: namespaces.size } }
+      : {}),
+    ...(outcome.health !== undefined
+      ? { health: { status: outcome.health.status, message: outcome.health.message.slice(0, 1024) } }
+      : {}),
+    history:
+      report === undefined ? status.history : withHistory(status.history, syncRecord(report, startedAt)),
+  };
+}
