@@ -87,6 +87,7 @@ export async function reconcile(
       ...DEFAULT_APPLY_REVISION_OPTIONS,
       ignore: spec.drift.ignore,
       namespaces: context.watchNamespaces,
+      waveHealthTimeoutMs: context.healthTimeoutMs,
     },
     owner,
     inventory: { namespace: context.namespace, name: `${owner.name}-inventory` },

@@ -286,6 +286,28 @@ describe('ferry-agent run, installed with kubectl apply -k deploy/agent', { time
     await harness.repos().commit(REPO, { 'clusters/test/crasher.yaml': null });
   });
 
+  it('gates waves on health: a later wave waits for the earlier one, and the sync fails naming it', async () => {
+    const late =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: late\n  namespace: app\n  annotations:\n    ferry.dev/wave: "1"\nspec:\n  ports:\n  - port: 80\n';
+    const sha = await harness.repos().commit(REPO, {
+      'clusters/test/crasher.yaml': deployment('crasher'),
+      'clusters/test/late.yaml': late,
+    });
+    await requestSync();
+    const view = await waitReady('False', 'the unhealthy wave to fail the sync', sha);
+    assert.equal(condition(view, 'Ready')?.reason, 'ApplyFailed');
+    assert.match(
+      condition(view, 'Ready')?.message ?? '',
+      /wave 0 is not healthy, so wave 1 was not applied: .*Deployment\.apps\/app\/crasher/,
+    );
+    await assert.rejects(kubectl(['-n', APP, 'get', 'service', 'late']), /NotFound/);
+    const back = await harness
+      .repos()
+      .commit(REPO, { 'clusters/test/crasher.yaml': null, 'clusters/test/late.yaml': null });
+    await requestSync();
+    await waitReady('True', 'the sync without the crashing wave', back);
+  });
+
   it('heals an edit made with kubectl within seconds, and reports the manager that made it', async () => {
     await kubectl([
       '-n',

@@ -14,6 +14,7 @@ import { indexOwned } from './live-index.ts';
 import { dryRun, type Planned } from './dry-run.ts';
 import { orderStages } from './stages.ts';
 import type { ChangeSetEntry } from './types.ts';
+import { waitHealthy } from './wait-healthy.ts';
 import { waitReady } from './wait-ready.ts';
 
 function infos(desired: DesiredSet): ResourceInfo[] {
@@ -30,6 +31,11 @@ export interface ApplyRevisionOptions {
   readonly ignore?: readonly IgnoreRule[];
   /** Namespace-scoped RBAC profile: the only namespaces the agent may list. Empty or absent: cluster-wide. */
   readonly namespaces?: readonly string[];
+  /**
+   * Health-gated waves (the agent): a wave starts only once the previous one is healthy, waiting at most
+   * this long. Absent: a wave starts once the previous one is applied (`sync --once`).
+   */
+  readonly waveHealthTimeoutMs?: number;
 }
 
 export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
@@ -178,6 +184,24 @@ export async function applyRevision(
     const notReady = await waitReady(kube, touched, options.readyTimeoutMs);
     if (notReady !== undefined)
       return { changeSet, failure: { step: 'apply', message: `${stage.name}: ${notReady}` } };
+    const last = stage === stages.at(-1);
+    if (options.waveHealthTimeoutMs !== undefined && stage.name.startsWith('wave ') && !last) {
+      const health = await waitHealthy(
+        kube,
+        stage.items.map((o) => o.ref),
+        options.waveHealthTimeoutMs,
+      );
+      if (health.status !== 'Current') {
+        const next = stages[stages.indexOf(stage) + 1]?.name ?? 'the next wave';
+        return {
+          changeSet,
+          failure: {
+            step: 'apply',
+            message: `${stage.name} is not healthy, so ${next} was not applied: ${health.message}`,
+          },
+        };
+      }
+    }
   }
   return { changeSet, failure: undefined };
 }

@@ -51,7 +51,7 @@ export class SyncLoop {
   #pending: Trigger | undefined = 'start';
   #wake: (() => void) | undefined;
   /** What the last sync started from: a GitSync seen later with the same values needs no sync. */
-  readonly #handled = { generation: -1, requestedAt: '' };
+  readonly #handled = { uid: '', generation: -1, requestedAt: '' };
 
   constructor(kube: KubeApi, options: SyncLoopOptions) {
     this.#kube = kube;
@@ -154,7 +154,9 @@ export class SyncLoop {
       const generation = object.metadata.generation ?? 0;
       const requestedAt = object.metadata.annotations?.[REQUESTED_AT_ANNOTATION] ?? '';
       const status = (object.status ?? {}) as Partial<GitSyncStatus>;
-      const handledGeneration = Math.max(this.#handled.generation, status.observedGeneration ?? -1);
+      // A GitSync deleted and made again starts its generations over.
+      const handled = object.metadata.uid === this.#handled.uid ? this.#handled.generation : -1;
+      const handledGeneration = Math.max(handled, status.observedGeneration ?? -1);
       if (generation > handledGeneration) this.request('spec-changed');
       else if (
         requestedAt !== '' &&
@@ -173,6 +175,8 @@ export class SyncLoop {
         },
         onEvent: (event) => {
           if (event.type !== 'DELETED') look(event.object);
+          // Deleting the GitSync lets what it applied go (orphans it): no more healing.
+          else void this.#drift.stop();
         },
         onError: (error) => {
           this.#options.log.warn('watching the GitSync failed; trying again', { error });
@@ -209,6 +213,7 @@ export class SyncLoop {
     }
     const generation = gitSync.metadata.generation ?? 0;
     const requestedAt = gitSync.metadata.annotations?.[REQUESTED_AT_ANNOTATION];
+    this.#handled.uid = gitSync.metadata.uid ?? '';
     this.#handled.generation = generation;
     this.#handled.requestedAt = requestedAt ?? '';
     let status: GitSyncStatus = {
