@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Harness, runInCluster, startKubeletSim, waitFor } from '../test/harness/src/index.ts';
+import { Harness, HarnessError, runInCluster, startKubeletSim, waitFor } from '../test/harness/src/index.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const dir = process.argv[2] ?? join(root, '.harness');
@@ -67,10 +67,15 @@ const stop = async (): Promise<void> => {
   await agent.stop();
   await kubelet.stop();
 };
+let exited = false;
+void agent.exited.then(() => {
+  exited = true;
+});
 process.stdout.write(`agent running as ${agent.podName} (pid ${agent.pid}); its log: ${agent.logFile}\n`);
 try {
   await waitFor(
     async () => {
+      if (exited) throw new HarnessError('process-exited', `the agent exited; its log: ${agent.logFile}`);
       const status = await kubectl([
         '-n',
         'ferry-system',

@@ -72,9 +72,14 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
     identity: config.identity,
     server: kube.server,
   });
-  mkdirSync(config.cacheDir, { recursive: true });
-
   try {
+    try {
+      mkdirSync(config.cacheDir, { recursive: true });
+    } catch (error) {
+      throw new Error(`cannot create the Git cache ${config.cacheDir}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     await bootstrap(kube, config, namespace, log, stop.signal);
     state.started = true;
     const lease: LeaseOptions = {

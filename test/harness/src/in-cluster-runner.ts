@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Harness } from './harness.ts';
 import { HarnessError } from './errors.ts';
 import type { KubeHttp } from './kube-http.ts';
@@ -160,9 +160,11 @@ export async function runInCluster(
     };
 
     // Fresh directories for this run.
-    const fsRoot = join(options.workDir, 'fs');
-    const volumesDir = join(options.workDir, 'volumes');
-    const serviceAccountDir = join(options.workDir, 'serviceaccount');
+    // Absolute: the mounts are symlinks, and the process may run in another working directory.
+    const workDir = resolve(options.workDir);
+    const fsRoot = join(workDir, 'fs');
+    const volumesDir = join(workDir, 'volumes');
+    const serviceAccountDir = join(workDir, 'serviceaccount');
     for (const dir of [fsRoot, volumesDir, serviceAccountDir]) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
@@ -182,7 +184,7 @@ export async function runInCluster(
       (a, b) => a.mountPath.length - b.mountPath.length,
     );
     const volumeDirs = new Map<string, string>();
-    const ctx = { identity, read, keeper, where, claimsDir: join(options.workDir, 'claims') };
+    const ctx = { identity, read, keeper, where, claimsDir: join(workDir, 'claims') };
     for (const name of new Set(mounts.map((mount) => mount.name))) {
       const volume = podSpec.volumes?.find((candidate) => candidate.name === name);
       if (volume === undefined) {
@@ -232,7 +234,7 @@ export async function runInCluster(
     );
 
     // The process.
-    const logFile = join(options.workDir, `${identity.name}.log`);
+    const logFile = join(workDir, `${identity.name}.log`);
     const log = openSync(logFile, 'a');
     const child = spawn(program, [...programArgs, ...args], {
       cwd: options.cwd ?? process.cwd(),
