@@ -57,7 +57,7 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
   const kube = new KubeApiClient(connection);
   const metrics = agentMetrics();
   // Ready once bootstrapped, syncing or standing by: a standby replica is healthy, only not the one syncing.
-  const state = { started: false, leader: false };
+  const state = { started: false };
   const server = await startObserveServer({
     port: config.port,
     host: config.host,
@@ -91,7 +91,6 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
     const parseCache = new ParseCache();
     while (!stop.signal.aborted) {
       if (!(await acquire(kube, lease, log, stop.signal))) break;
-      state.leader = true;
       const term = new AbortController();
       const abortTerm = (): void => {
         term.abort();
@@ -121,7 +120,6 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
       term.abort();
       await renewal;
       stop.signal.removeEventListener('abort', abortTerm);
-      state.leader = false;
     }
     await releaseLease(kube, lease).catch((error: unknown) => {
       log.warn('releasing the lease failed', { error });
