@@ -100,6 +100,7 @@ describe('deploy/agent on a fresh cluster', () => {
       'clusterrole.rbac.authorization.k8s.io/ferry-agent created',
       'clusterrolebinding.rbac.authorization.k8s.io/ferry-agent created',
       'configmap/ferry-agent-bootstrap created',
+      'secret/ferry-agent-credential created',
       'deployment.apps/ferry-agent created',
     ])
       assert.ok(out.includes(line), `${line} in:\n${out}`);
@@ -120,6 +121,38 @@ describe('deploy/agent on a fresh cluster', () => {
     const [version] = crd.spec.versions;
     assert.deepEqual([version?.name, version?.served, version?.storage], ['v1alpha1', true, true]);
     assert.deepEqual(version?.subresources, { status: {} });
+  });
+
+  it('ships the hub credential Secret empty, and re-applying the install keeps what the agent stored in it', async () => {
+    const empty = await getJson<{ data?: Record<string, string> }>([
+      '-n',
+      'ferry-system',
+      'get',
+      'secret',
+      'ferry-agent-credential',
+    ]);
+    assert.equal(empty.data, undefined);
+    const stored = Buffer.from('a-credential-the-agent-made').toString('base64');
+    await kubectl([
+      '-n',
+      'ferry-system',
+      'patch',
+      'secret',
+      'ferry-agent-credential',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ data: { credential: stored } }),
+    ]);
+    await kubectl(['apply', '-k', path('deploy/agent')]);
+    const after = await getJson<{ data?: Record<string, string> }>([
+      '-n',
+      'ferry-system',
+      'get',
+      'secret',
+      'ferry-agent-credential',
+    ]);
+    assert.equal(after.data?.credential, stored);
   });
 
   it('runs the agent as the contract says: image, args, env, port, probes, resources, securityContext', async () => {
