@@ -3,3 +3,4 @@ export type { ObjectRef } from './object-ref.ts';
 export { formatRef, parseApiVersion, refKey } from './object-ref.ts';
 export type { Health, HealthStatus } from './health.ts';
 export { HEALTH_STATUSES, HEALTH_WORST_FIRST, isHealthStatus, rollUpHealth, worstOf } from './health.ts';
+export * from './protocol/index.ts';
