@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { digest, newToken } from '../crypto.ts';
+import { DEFAULT_ENROLLMENT_TTL_MS, enrollmentExpiry } from './enrollment.ts';
+import type { Hello } from './hello.ts';
+import { at, newCluster, T0, tempStore } from './test-store.ts';
+
+function hello(credentialDigest: string): Hello {
+  return {
+    credentialDigest,
+    clusterUid: 'uid',
+    agentVersion: '0.1.0',
+    kubernetesVersion: 'v1.20.2',
+    epoch: 'e',
+  };
+}
+
+describe('enrollment with a one-time token', () => {
+  const { store, cleanup } = tempStore();
+  after(cleanup);
+  for (const name of ['c1', 'c2', 'c3', 'c4']) store.createCluster(newCluster(name), T0);
+  const expires = enrollmentExpiry(T0);
+
+  it('expires after 24 hours by default', () => {
+    assert.equal(DEFAULT_ENROLLMENT_TTL_MS, 86_400_000);
+    assert.deepEqual(expires, new Date('2025-01-02T00:00:00Z'));
+  });
+
+  it('does not issue a token for an unknown cluster', () => {
+    assert.equal(store.issueEnrollmentToken('nowhere', digest(newToken()), expires, T0), false);
+  });
+
+  it('refuses a token it never issued', () => {
+    assert.deepEqual(store.redeemEnrollment(digest(newToken()), digest(newToken()), T0), {
+      ok: false,
+      reason: 'unknown',
+    });
+  });
+
+  it('trades the token for the credential digest, and again for the same digest after a crash', () => {
+    const token = digest(newToken());
+    const credential = digest(newToken());
+    assert.equal(store.issueEnrollmentToken('c1', token, expires, T0), true);
+    assert.deepEqual(store.redeemEnrollment(token, credential, at(10)), {
+      ok: true,
+      cluster: 'c1',
+      repeated: false,
+    });
+    assert.deepEqual(store.credentialCluster(credential), {
+      status: 'active',
+      cluster: 'c1',
+      connectedAt: undefined,
+    });
+    // The agent crashed before it saved its credential's answer: the same exchange again is harmless.
+    assert.deepEqual(store.redeemEnrollment(token, credential, at(20)), {
+      ok: true,
+      cluster: 'c1',
+      repeated: true,
+    });
+    assert.deepEqual(store.redeemEnrollment(token, credential, at(30)), {
+      ok: true,
+      cluster: 'c1',
+      repeated: true,
+    });
+    assert.equal(store.credentialCluster(credential).status, 'active');
+  });
+
+  it('refuses the used token for any other credential digest', () => {
+    const token = digest(newToken());
+    const credential = digest(newToken());
+    const thief = digest(newToken());
+    store.issueEnrollmentToken('c2', token, expires, T0);
+    store.redeemEnrollment(token, credential, at(10));
+    assert.deepEqual(store.redeemEnrollment(token, thief, at(11)), { ok: false, reason: 'used' });
+    assert.deepEqual(store.credentialCluster(thief), { status: 'unknown' });
+  });
+
+  it('refuses the token for good once the agent has connected with its credential', () => {
+    const token = digest(newToken());
+    const credential = digest(newToken());
+    store.issueEnrollmentToken('c3', token, expires, T0);
+    store.redeemEnrollment(token, credential, at(10));
+    assert.equal(store.recordHello('c3', hello(credential), at(12)).ok, true);
+    assert.deepEqual(store.redeemEnrollment(token, credential, at(13)), { ok: false, reason: 'used' });
+    const lookup = store.credentialCluster(credential);
+    assert.equal(lookup.status, 'active');
+    assert.deepEqual(lookup.connectedAt, at(12));
+  });
+
+  it('refuses an unused token after it expires', () => {
+    const token = digest(newToken());
+    store.issueEnrollmentToken('c4', token, at(60), T0);
+    assert.deepEqual(store.redeemEnrollment(token, digest(newToken()), at(60)), {
+      ok: false,
+      reason: 'expired',
+    });
+  });
+
+  it('still answers a retry of an exchange made before the token expired', () => {
+    const token = digest(newToken());
+    const credential = digest(newToken());
+    store.issueEnrollmentToken('c4', token, at(60), T0);
+    store.redeemEnrollment(token, credential, at(59));
+    assert.deepEqual(store.redeemEnrollment(token, credential, at(120)), {
+      ok: true,
+      cluster: 'c4',
+      repeated: true,
+    });
+  });
+
+  it('stops an earlier token when a new one is issued for the cluster', () => {
+    const first = digest(newToken());
+    const second = digest(newToken());
+    store.issueEnrollmentToken('c4', first, expires, at(200));
+    store.issueEnrollmentToken('c4', second, expires, at(201));
+    assert.deepEqual(store.redeemEnrollment(first, digest(newToken()), at(202)), {
+      ok: false,
+      reason: 'superseded',
+    });
+    assert.equal(store.redeemEnrollment(second, digest(newToken()), at(202)).ok, true);
+  });
+
+  it('keeps one active credential per cluster: a new enrollment revokes the one before', () => {
+    const oldCredential = digest(newToken());
+    const newCredential = digest(newToken());
+    const token1 = digest(newToken());
+    store.createCluster(newCluster('c5'), T0);
+    store.issueEnrollmentToken('c5', token1, expires, T0);
+    store.redeemEnrollment(token1, oldCredential, at(1));
+    const token2 = digest(newToken());
+    store.issueEnrollmentToken('c5', token2, expires, at(2));
+    store.redeemEnrollment(token2, newCredential, at(3));
+    assert.equal(store.credentialCluster(newCredential).status, 'active');
+    assert.deepEqual(store.credentialCluster(oldCredential), {
+      status: 'revoked',
+      cluster: 'c5',
+      revokedAt: at(3),
+      reason: 'replaced by a new enrollment',
+    });
+  });
+
+  it('refuses a credential digest that already belongs to a credential', () => {
+    const token = digest(newToken());
+    const credential = digest(newToken());
+    store.createCluster(newCluster('c6'), T0);
+    store.createCluster(newCluster('c7'), T0);
+    const first = digest(newToken());
+    store.issueEnrollmentToken('c6', first, expires, T0);
+    store.redeemEnrollment(first, credential, at(1));
+    store.issueEnrollmentToken('c7', token, expires, T0);
+    assert.deepEqual(store.redeemEnrollment(token, credential, at(2)), {
+      ok: false,
+      reason: 'credential-in-use',
+    });
+    assert.deepEqual(store.credentialCluster(credential), {
+      status: 'active',
+      cluster: 'c6',
+      connectedAt: undefined,
+    });
+  });
+});

@@ -1,0 +1,101 @@
+// Enrollment: a one-time token per cluster, traded once for the agent's own long-lived credential. The
+// agent generates the credential and sends only its digest. The exchange is crash-safe: the same token
+// with the same credential digest succeeds again (the agent may have crashed before saving the answer)
+// until the agent has connected with that credential; any other digest is refused from the first trade on.
+import { clusterIdOf, ms, type StoreContext } from './context.ts';
+
+/** How long a one-time enrollment token is valid unless the operator says otherwise. */
+export const DEFAULT_ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
+
+export function enrollmentExpiry(now: Date, ttlMs: number = DEFAULT_ENROLLMENT_TTL_MS): Date {
+  return new Date(ms(now) + ttlMs);
+}
+
+export const REDEEM_REFUSALS = ['unknown', 'expired', 'used', 'superseded', 'credential-in-use'] as const;
+/**
+ * unknown: no such token; expired: not used before it expired; used: traded for another credential, or
+ * for this one and the agent has connected with it since; superseded: a newer token was issued for the
+ * cluster; credential-in-use: the digest already belongs to a credential.
+ */
+export type RedeemRefusal = (typeof REDEEM_REFUSALS)[number];
+
+export type RedeemResult =
+  | { readonly ok: true; readonly cluster: string; readonly repeated: boolean }
+  | { readonly ok: false; readonly reason: RedeemRefusal };
+
+export interface EnrollmentMethods {
+  /** Stores a new one-time token's digest (false: no such cluster); earlier tokens of the cluster stop working. */
+  issueEnrollmentToken(cluster: string, tokenDigest: string, expiresAt: Date, now: Date): boolean;
+  redeemEnrollment(tokenDigest: string, credentialDigest: string, now: Date): RedeemResult;
+}
+
+interface TokenRow {
+  cluster_id: number;
+  cluster: string;
+  expires_at: number;
+  used_by_credential_digest: string | null;
+  superseded_at: number | null;
+}
+
+export function enrollmentMethods({ db }: StoreContext): EnrollmentMethods {
+  const redeem = (tokenDigest: string, credentialDigest: string, now: Date): RedeemResult => {
+    const token = db
+      .prepare<TokenRow>(
+        `SELECT cluster_id, clusters.name AS cluster, expires_at, used_by_credential_digest, superseded_at
+         FROM enrollment_tokens JOIN clusters ON clusters.id = cluster_id WHERE digest = ?`,
+      )
+      .get(tokenDigest);
+    if (token === undefined) return { ok: false, reason: 'unknown' };
+    if (token.superseded_at !== null) return { ok: false, reason: 'superseded' };
+    if (token.used_by_credential_digest !== null) {
+      if (token.used_by_credential_digest !== credentialDigest) return { ok: false, reason: 'used' };
+      const credential = db
+        .prepare<{ connected_at: number | null; revoked_at: number | null }>(
+          'SELECT connected_at, revoked_at FROM credentials WHERE digest = ?',
+        )
+        .get(credentialDigest);
+      const retryable =
+        credential !== undefined && credential.connected_at === null && credential.revoked_at === null;
+      return retryable ? { ok: true, cluster: token.cluster, repeated: true } : { ok: false, reason: 'used' };
+    }
+    if (ms(now) >= token.expires_at) return { ok: false, reason: 'expired' };
+    const taken = db.prepare('SELECT 1 FROM credentials WHERE digest = ?').get(credentialDigest);
+    if (taken !== undefined) return { ok: false, reason: 'credential-in-use' };
+    // One active credential per cluster: a new enrollment replaces whatever the cluster had.
+    db.prepare(
+      `UPDATE credentials SET revoked_at = ?, revoked_reason = 'replaced by a new enrollment'
+       WHERE cluster_id = ? AND revoked_at IS NULL`,
+    ).run(ms(now), token.cluster_id);
+    db.prepare('INSERT INTO credentials (digest, cluster_id, created_at) VALUES (?, ?, ?)').run(
+      credentialDigest,
+      token.cluster_id,
+      ms(now),
+    );
+    db.prepare(
+      'UPDATE enrollment_tokens SET used_by_credential_digest = ?, used_at = ? WHERE digest = ?',
+    ).run(credentialDigest, ms(now), tokenDigest);
+    return { ok: true, cluster: token.cluster, repeated: false };
+  };
+
+  return {
+    issueEnrollmentToken: (cluster, tokenDigest, expiresAt, now) =>
+      db.transaction(() => {
+        const clusterId = clusterIdOf(db, cluster);
+        if (clusterId === undefined) return false;
+        supersedeTokens(db, clusterId, now);
+        db.prepare(
+          'INSERT INTO enrollment_tokens (digest, cluster_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+        ).run(tokenDigest, clusterId, ms(now), ms(expiresAt));
+        return true;
+      }),
+    redeemEnrollment: (tokenDigest, credentialDigest, now) =>
+      db.transaction(() => redeem(tokenDigest, credentialDigest, now)),
+  };
+}
+
+/** Every earlier token of the cluster stops working (a new token is issued, or recovery begins). */
+export function supersedeTokens(db: StoreContext['db'], clusterId: number, now: Date): void {
+  db.prepare(
+    'UPDATE enrollment_tokens SET superseded_at = ? WHERE cluster_id = ? AND superseded_at IS NULL',
+  ).run(ms(now), clusterId);
+}

@@ -1,0 +1,59 @@
+// Versioned migrations, run at open in one transaction. The schema version is SQLite's user_version:
+// N means migrations 1..N have run. A database newer than this code is refused, never guessed at.
+import type { Db } from './sqlite.ts';
+import { StoreError } from './errors.ts';
+import { SCHEMA_V1 } from './schema-v1.ts';
+
+export interface Migration {
+  /** 1, 2, 3, ...: the schema version once this migration has run. */
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Append only: a released migration is never edited, a change is a new one. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: SCHEMA_V1 }];
+
+export interface MigrationOutcome {
+  readonly from: number;
+  readonly to: number;
+  /** The names of the migrations this open ran, oldest first; empty when the schema was current. */
+  readonly applied: readonly string[];
+}
+
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version'));
+}
+
+/**
+ * Brings the database to the newest schema: the missing migrations and the new user_version commit
+ * together or not at all. The version is read inside the write transaction, so two hubs opening one
+ * file at once cannot both migrate it.
+ */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
+  checkOrder(migrations);
+  const known = migrations.length;
+  return db.transaction(() => {
+    const from = schemaVersion(db);
+    if (from > known) {
+      throw new StoreError(
+        'schema-too-new',
+        `the database ${db.path} has schema version ${from}, newer than this hub's ${known}: run a hub at least as new as the one that wrote it`,
+      );
+    }
+    const pending = migrations.slice(from);
+    for (const migration of pending) db.exec(migration.sql);
+    if (pending.length > 0) db.pragma(`user_version = ${known}`);
+    return { from, to: known, applied: pending.map((migration) => migration.name) };
+  });
+}
+
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(
+        `migration "${migration.name}" is numbered ${migration.version}, expected ${index + 1}`,
+      );
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// Full snapshots of a cluster's resources, sent in chunks. Chunks are staged; the last one replaces the
+// stored resources with the staged ones in the same transaction, so a reader (or a crash) sees the old
+// snapshot or the new one, never a mix. A chunk out of order abandons its snapshot.
+import { clusterIdOf, ms, type StoreContext } from './context.ts';
+import { RESOURCE_COLUMNS, resourceValues } from './resource-row.ts';
+import type { Db } from './sqlite.ts';
+import type { SnapshotChunk } from './types.ts';
+
+export const CHUNK_OUTCOMES = ['staged', 'completed', 'out-of-order', 'already-complete'] as const;
+export type ChunkOutcome = (typeof CHUNK_OUTCOMES)[number];
+
+export interface SnapshotMeta {
+  readonly snapshotId: string;
+  readonly digest: string;
+  readonly completedAt: Date;
+}
+
+export interface SnapshotMethods {
+  /** The snapshot the stored resources come from; undefined before the first complete one. */
+  snapshotMeta(cluster: string): SnapshotMeta | undefined;
+}
+
+export function storeChunk(db: Db, clusterId: number, chunk: SnapshotChunk, now: Date): ChunkOutcome {
+  const known = db
+    .prepare<{ complete: number; chunks: number }>(
+      'SELECT complete, chunks FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?',
+    )
+    .get(clusterId, chunk.snapshotId);
+  if (known?.complete === 1) return 'already-complete';
+  if (chunk.index !== (known?.chunks ?? 0)) {
+    db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?').run(
+      clusterId,
+      chunk.snapshotId,
+    );
+    return 'out-of-order';
+  }
+  if (known === undefined) {
+    // A new snapshot abandons one still being staged.
+    db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND complete = 0').run(clusterId);
+    db.prepare('INSERT INTO snapshots (cluster_id, snapshot_id, digest, started_at) VALUES (?, ?, ?, ?)').run(
+      clusterId,
+      chunk.snapshotId,
+      chunk.digest,
+      ms(now),
+    );
+  }
+  const stage = db.prepare(
+    `INSERT OR REPLACE INTO snapshot_staging (cluster_id, snapshot_id, ${RESOURCE_COLUMNS})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const resource of chunk.resources) stage.run(clusterId, chunk.snapshotId, ...resourceValues(resource));
+  db.prepare('UPDATE snapshots SET chunks = chunks + 1 WHERE cluster_id = ? AND snapshot_id = ?').run(
+    clusterId,
+    chunk.snapshotId,
+  );
+  if (!chunk.last) return 'staged';
+  db.prepare('DELETE FROM resources WHERE cluster_id = ?').run(clusterId);
+  db.prepare(
+    `INSERT INTO resources (cluster_id, ${RESOURCE_COLUMNS})
+     SELECT cluster_id, ${RESOURCE_COLUMNS} FROM snapshot_staging WHERE cluster_id = ? AND snapshot_id = ?`,
+  ).run(clusterId, chunk.snapshotId);
+  db.prepare('DELETE FROM snapshot_staging WHERE cluster_id = ? AND snapshot_id = ?').run(
+    clusterId,
+    chunk.snapshotId,
+  );
+  db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND snapshot_id <> ?').run(
+    clusterId,
+    chunk.snapshotId,
+  );
+  db.prepare(
+    'UPDATE snapshots SET complete = 1, completed_at = ? WHERE cluster_id = ? AND snapshot_id = ?',
+  ).run(ms(now), clusterId, chunk.snapshotId);
+  return 'completed';
+}
+
+export function snapshotMethods({ db }: StoreContext): SnapshotMethods {
+  return {
+    snapshotMeta: (cluster) => {
+      const clusterId = clusterIdOf(db, cluster);
+      if (clusterId === undefined) return undefined;
+      const row = db
+        .prepare<{ snapshot_id: string; digest: string; completed_at: number }>(
+          'SELECT snapshot_id, digest, completed_at FROM snapshots WHERE cluster_id = ? AND complete = 1',
+        )
+        .get(clusterId);
+      return row === undefined
+        ? undefined
+        : { snapshotId: row.snapshot_id, digest: row.digest, completedAt: new Date(row.completed_at) };
+    },
+  };
+}
