@@ -25,6 +25,8 @@ export interface ReconcileContext {
   readonly watchNamespaces: readonly string[];
   /** How long applied objects may take to become healthy before the sync is failed. */
   readonly healthTimeoutMs: number;
+  /** The agent stopping (SIGTERM): health waits give up, and the outcome says the sync was abandoned. */
+  readonly signal?: AbortSignal;
   /** Told when the sync starts, so that status can say Reconciling while it runs. */
   readonly onProgress?: (phase: Phase) => Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function reconcile(
       ignore: spec.drift.ignore,
       namespaces: context.watchNamespaces,
       waveHealthTimeoutMs: context.healthTimeoutMs,
+      ...(context.signal !== undefined ? { signal: context.signal } : {}),
     },
     owner,
     inventory: { namespace: context.namespace, name: `${owner.name}-inventory` },
@@ -104,8 +107,13 @@ export async function reconcile(
     kind: 'waiting-health',
     message: `Applied revision ${report.revision ?? ''}; waiting for ${refs.length} object(s) to be healthy`,
   });
-  const health = await waitHealthy(kube, refs, context.healthTimeoutMs);
+  const health = await waitHealthy(kube, refs, context.healthTimeoutMs, context.signal);
   if (health.status === 'Current') return { spec, report, health, phase: phaseOf(report), events };
+  if (context.signal?.aborted === true) {
+    // Written, not yet judged: the next agent syncs again and judges.
+    const message = `Applied revision ${report.revision ?? ''}; ${health.message}`;
+    return { spec, report, health, phase: { kind: 'waiting-health', message }, events };
+  }
   const message = `Applied revision ${report.revision ?? ''}, but not healthy: ${health.message}`;
   return {
     spec,

@@ -36,6 +36,8 @@ export interface ApplyRevisionOptions {
    * this long. Absent: a wave starts once the previous one is applied (`sync --once`).
    */
   readonly waveHealthTimeoutMs?: number;
+  /** The agent stopping: health waits give up at once (what was written stays written). */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
@@ -190,6 +192,7 @@ export async function applyRevision(
         kube,
         stage.items.map((o) => o.ref),
         options.waveHealthTimeoutMs,
+        options.signal,
       );
       if (health.status !== 'Current') {
         const next = stages[stages.indexOf(stage) + 1]?.name ?? 'the next wave';
@@ -215,8 +218,10 @@ async function withInfo(kube: KubeApi, object: DesiredObject, timeoutMs: number)
   const info = await pollUntil(
     () => kube.resolve(object.ref.group, object.ref.version, object.ref.kind),
     timeoutMs,
-    () => {
-      kube.invalidateDiscovery();
+    {
+      beforeRetry: () => {
+        kube.invalidateDiscovery();
+      },
     },
   );
   return info === undefined ? object : { ...object, info };

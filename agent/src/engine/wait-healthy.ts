@@ -57,20 +57,30 @@ export function summarize(healths: readonly ObjectHealth[]): Health {
   };
 }
 
+/** The message of a wait the agent gave up because it is stopping (SIGTERM). */
+export const ABANDONED = 'not judged: the agent stopped before the objects were healthy';
+
 export async function waitHealthy(
   kube: KubeApi,
   refs: readonly ObjectRef[],
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<Health> {
   let pending = [...refs];
   let last: ObjectHealth[] = [];
-  const done = await pollUntil(async () => {
-    last = await assessObjects(kube, pending);
-    if (last.some((h) => h.status === 'Failed')) return true;
-    pending = last.filter((h) => h.status !== 'Current').map((h) => h.ref);
-    return pending.length === 0 ? true : undefined;
-  }, timeoutMs);
+  const done = await pollUntil(
+    async () => {
+      last = await assessObjects(kube, pending);
+      if (last.some((h) => h.status === 'Failed')) return true;
+      pending = last.filter((h) => h.status !== 'Current').map((h) => h.ref);
+      return pending.length === 0 ? true : undefined;
+    },
+    timeoutMs,
+    signal !== undefined ? { signal } : {},
+  );
   const health = summarize(last);
+  if (done !== true && signal?.aborted === true && health.status !== 'Current')
+    return { status: 'Unknown', message: `${ABANDONED}: ${health.message}` };
   if (done === true || health.status === 'Current')
     return health.status === 'Current'
       ? { status: 'Current', message: `${refs.length} object(s) healthy` }

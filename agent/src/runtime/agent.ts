@@ -96,7 +96,11 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
         term.abort();
       };
       stop.signal.addEventListener('abort', abortTerm, { once: true });
-      const renewal = keepLease(kube, lease, log, term);
+      // The lease is renewed until the loop has ended (a stopping agent still finishes its sync).
+      const renewing = new AbortController();
+      const renewal = keepLease(kube, lease, log, renewing.signal, () => {
+        term.abort();
+      });
       const loop = new SyncLoop(kube, {
         namespace,
         name: config.name,
@@ -117,7 +121,7 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
         },
       });
       await loop.run(term.signal);
-      term.abort();
+      renewing.abort();
       await renewal;
       stop.signal.removeEventListener('abort', abortTerm);
     }
@@ -186,31 +190,32 @@ async function acquire(
   return false;
 }
 
-/** Renews every third of the lease's duration; a lost lease (or one not renewed in time) ends the term. */
+/** Renews every third of the lease's duration until `until` aborts; a lost lease calls `lost`. */
 async function keepLease(
   kube: KubeApiClient,
   lease: LeaseOptions,
   log: Logger,
-  term: AbortController,
+  until: AbortSignal,
+  lost: () => void,
 ): Promise<void> {
   let renewed = Date.now();
-  while (!term.signal.aborted) {
-    await sleep((lease.durationSeconds * 1000) / 3, term.signal);
-    if (aborted(term.signal)) return;
+  while (!until.aborted) {
+    await sleep((lease.durationSeconds * 1000) / 3, until);
+    if (aborted(until)) return;
     try {
       const answer = await tryAcquireLease(kube, lease);
       if (!answer.held) {
         log.warn('lease lost to another replica: stopping after the sync under way', {
           holder: answer.holder,
         });
-        term.abort();
+        lost();
         return;
       }
       renewed = Date.now();
     } catch (error) {
       if (Date.now() - renewed > lease.durationSeconds * 1000) {
         log.warn('lease not renewed in time: stopping after the sync under way', { error });
-        term.abort();
+        lost();
         return;
       }
     }

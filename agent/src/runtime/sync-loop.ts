@@ -100,7 +100,7 @@ export class SyncLoop {
         if (aborted(signal)) break;
         trigger = this.#take() ?? (woke ? 'hint' : failures === 0 ? 'interval' : 'retry');
       }
-      const outcome = await this.#syncOnce(trigger);
+      const outcome = await this.#syncOnce(trigger, signal);
       if (outcome === undefined) continue;
       intervalMs = outcome.spec?.intervalMs ?? intervalMs;
       failures = outcome.phase.kind === 'failed' && !outcome.phase.stalled ? failures + 1 : 0;
@@ -151,6 +151,11 @@ export class SyncLoop {
   async #watchGitSync(info: ResourceInfo, signal: AbortSignal): Promise<void> {
     const look = (object: KubeObject | undefined): void => {
       if (object === undefined) return;
+      if (object.metadata.deletionTimestamp !== undefined) {
+        // Being deleted: what it applied is let go (orphaned), so no more healing either.
+        void this.#drift.stop();
+        return;
+      }
       const generation = object.metadata.generation ?? 0;
       const requestedAt = object.metadata.annotations?.[REQUESTED_AT_ANNOTATION] ?? '';
       const status = (object.status ?? {}) as Partial<GitSyncStatus>;
@@ -201,7 +206,7 @@ export class SyncLoop {
     if (gitSync !== undefined) await recordEvent(this.#kube, gitSync, event, this.#options.identity);
   }
 
-  async #syncOnce(trigger: Trigger): Promise<ReconcileOutcome | undefined> {
+  async #syncOnce(trigger: Trigger, signal: AbortSignal): Promise<ReconcileOutcome | undefined> {
     const { log } = this.#options;
     const gitSync = await this.#kube.get(this.#ref()).catch((error: unknown) => {
       log.warn('reading the GitSync failed', { error });
@@ -213,6 +218,18 @@ export class SyncLoop {
     }
     const generation = gitSync.metadata.generation ?? 0;
     const requestedAt = gitSync.metadata.annotations?.[REQUESTED_AT_ANNOTATION];
+    if (gitSync.metadata.deletionTimestamp !== undefined) {
+      log.info('the GitSync is being deleted: no sync, what it applied stays');
+      return undefined;
+    }
+    // A trigger seen before the sync that already covered it (the watch's first list races the start).
+    const same = gitSync.metadata.uid === this.#handled.uid;
+    if (
+      same &&
+      ((trigger === 'spec-changed' && generation <= this.#handled.generation) ||
+        (trigger === 'requested' && (requestedAt ?? '') === this.#handled.requestedAt))
+    )
+      return undefined;
     this.#handled.uid = gitSync.metadata.uid ?? '';
     this.#handled.generation = generation;
     this.#handled.requestedAt = requestedAt ?? '';
@@ -231,7 +248,7 @@ export class SyncLoop {
     let outcome: ReconcileOutcome;
     this.#options.onSyncing?.(true);
     try {
-      outcome = await reconcile(this.#kube, gitSync, { ...this.#options, onProgress: setPhase });
+      outcome = await reconcile(this.#kube, gitSync, { ...this.#options, signal, onProgress: setPhase });
     } catch (error) {
       // A bug or an API server that went away mid-sync: reported as a failure, retried with backoff.
       const message = error instanceof Error ? error.message : String(error);
@@ -247,7 +264,7 @@ export class SyncLoop {
     }
     await this.#patchStatus(statusAfter(status, outcome, generation, requestedAt, startedAt));
     for (const event of outcome.events) await recordEvent(this.#kube, gitSync, event, this.#options.identity);
-    await this.#drift.afterSync(outcome);
+    if (!signal.aborted) await this.#drift.afterSync(outcome);
     const report = outcome.report;
     const fields = {
       trigger,
@@ -258,6 +275,8 @@ export class SyncLoop {
     };
     if (outcome.phase.kind === 'failed')
       log.warn(`sync failed: ${outcome.phase.message}`, { ...fields, reason: outcome.phase.reason });
+    else if (outcome.phase.kind === 'waiting-health')
+      log.info(`sync stopped before health was judged: ${outcome.phase.message}`, fields);
     else log.info('sync done', fields);
     this.#options.onOutcome?.(outcome, trigger);
     return outcome;
