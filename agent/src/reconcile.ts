@@ -107,7 +107,10 @@ export async function reconcile(
     kind: 'waiting-health',
     message: `Applied revision ${report.revision ?? ''}; waiting for ${refs.length} object(s) to be healthy`,
   });
-  const health = await waitHealthy(kube, refs, context.healthTimeoutMs, context.signal);
+  const health = await waitHealthy(kube, refs, context.healthTimeoutMs, context.signal, {
+    owner,
+    namespaces: context.watchNamespaces,
+  });
   if (health.status === 'Current') return { spec, report, health, phase: phaseOf(report), events };
   if (context.signal?.aborted === true) {
     // Written, not yet judged: the next agent syncs again and judges.

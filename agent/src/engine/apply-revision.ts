@@ -193,6 +193,7 @@ export async function applyRevision(
         stage.items.map((o) => o.ref),
         options.waveHealthTimeoutMs,
         options.signal,
+        { owner: desired.owner, namespaces: options.namespaces ?? [] },
       );
       if (health.status !== 'Current') {
         const next = stages[stages.indexOf(stage) + 1]?.name ?? 'the next wave';

@@ -4,7 +4,9 @@
 import { formatRef, rollUpHealth, type Health, type ObjectRef } from '@ferry/shared';
 import { mapLimit } from '../concurrency.ts';
 import { assessHealth } from '../health/index.ts';
-import type { KubeApi } from '../kube/index.ts';
+import type { SyncIdentity } from '../inventory/types.ts';
+import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
+import { indexOwned } from './live-index.ts';
 import { pollUntil } from '../poll.ts';
 
 const WITHOUT_STATUS = new Set([
@@ -28,16 +30,41 @@ export interface ObjectHealth extends Health {
   readonly ref: ObjectRef;
 }
 
+/** Whose objects these are: they are then read with one list per kind, not one read per object. */
+export interface OwnedScope {
+  readonly owner: SyncIdentity;
+  /** Namespace-scoped RBAC profile: list in these namespaces only. Empty: cluster-wide. */
+  readonly namespaces: readonly string[];
+}
+
 /** One look at every object that may still be settling. */
 export async function assessObjects(
   kube: KubeApi,
   refs: readonly ObjectRef[],
+  scope?: OwnedScope,
   concurrency = 16,
 ): Promise<ObjectHealth[]> {
+  const settling = refs.filter((ref) => !WITHOUT_STATUS.has(`${ref.group}/${ref.kind}`));
+  let read: (ref: ObjectRef) => Promise<KubeObject | undefined> = (ref) => kube.get(ref);
+  if (scope !== undefined && settling.length > 0) {
+    const kinds = new Map(settling.map((ref) => [`${ref.group}/${ref.version}/${ref.kind}`, ref]));
+    const infos = await mapLimit([...kinds.values()], concurrency, (ref) =>
+      kube.resolve(ref.group, ref.version, ref.kind),
+    );
+    const index = await indexOwned(
+      kube,
+      infos.filter((info): info is ResourceInfo => info !== undefined),
+      scope.owner,
+      concurrency,
+      () => false,
+      scope.namespaces,
+    );
+    read = (ref) => index.get(ref);
+  }
   return mapLimit(refs, concurrency, async (ref) => {
     if (WITHOUT_STATUS.has(`${ref.group}/${ref.kind}`))
       return { ref, status: 'Current' as const, message: 'applied' };
-    const live = await kube.get(ref);
+    const live = await read(ref);
     if (live === undefined) return { ref, status: 'InProgress' as const, message: 'not found yet' };
     return { ref, ...assessHealth(live) };
   });
@@ -65,12 +92,13 @@ export async function waitHealthy(
   refs: readonly ObjectRef[],
   timeoutMs: number,
   signal?: AbortSignal,
+  scope?: OwnedScope,
 ): Promise<Health> {
   let pending = [...refs];
   let last: ObjectHealth[] = [];
   const done = await pollUntil(
     async () => {
-      last = await assessObjects(kube, pending);
+      last = await assessObjects(kube, pending, scope);
       if (last.some((h) => h.status === 'Failed')) return true;
       pending = last.filter((h) => h.status !== 'Current').map((h) => h.ref);
       return pending.length === 0 ? true : undefined;
