@@ -43,7 +43,12 @@ export async function soak(
   const started = performance.now();
   const samples: SoakSample[] = [];
   const sample = (): void => {
-    samples.push({ minutes: (performance.now() - started) / 60_000, ...memory(target.agent.pid) });
+    const taken = { minutes: (performance.now() - started) / 60_000, ...memory(target.agent.pid) };
+    samples.push(taken);
+    // Progress on stderr: a soak cut short still leaves its samples.
+    process.stderr.write(
+      `soak ${taken.minutes.toFixed(1)} min: RSS ${taken.rss.toFixed(1)} MB (anon ${taken.anon.toFixed(1)}), syncs ${String(loggedSyncs(target.agent.logFile).length - before)}\n`,
+    );
   };
   await cluster.setInterval(SOAK_INTERVAL);
   sample();

@@ -71,7 +71,12 @@ async function main(): Promise<void> {
       if (KEEP_DIR) process.stderr.write(`kept ${dir}\n`);
       else rmSync(dir, { recursive: true, force: true });
     })());
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: stopping the agent and the harness\n`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await harness.startGit({ tokens: [GIT_TOKEN] });
     const audit = auditApiserverArgs(dir);
