@@ -1,4 +1,5 @@
-// The agent's process plumbing: Prometheus metrics, the /healthz /readyz /metrics port, JSON logs.
+// The agent's process plumbing: Prometheus metrics and the /healthz /readyz /metrics port (its JSON logs
+// come from @ferry/shared's createLogger).
 export {
   Counter,
   Gauge,
@@ -20,6 +21,3 @@ export {
   type SyncResult,
 } from './agent-metrics.ts';
 export { startObserveServer, type ObserveServer, type ObserveServerOptions, type Probe } from './server.ts';
-export { createLogger, SILENT_LOGGER, type Logger, type LoggerOptions, type LogFields } from './log.ts';
-export { LOG_LEVELS, LOG_LEVEL_ENV, parseLogLevel, type LogLevel } from './log-level.ts';
-export { REDACTED, REDACTED_KEY } from './log-fields.ts';

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { KubeApiClient, connect, type ConnectOptions } from '../kube/index.ts';
 import { agentMetrics } from '../observe/agent-metrics.ts';
-import { createLogger, type Logger } from '../observe/log.ts';
+import { createLogger, type Logger } from '@ferry/shared';
 import { startObserveServer } from '../observe/server.ts';
 import { ParseCache } from '../render/index.ts';
 import { EXIT, type CliIo, type ExitCode } from '../cli/exit-codes.ts';

@@ -1,6 +1,6 @@
-// The agent's structured logs: one JSON object per line, {"time", "level", "msg", ...base, ...fields},
-// secrets redacted and errors flattened by log-fields.ts. Only the agent's entry points create one;
-// core code takes a Logger (or returns data) and never writes to stdout itself.
+// Structured logs for the agent and the hub: one JSON object per line, {"time", "level", "msg", ...base,
+// ...fields}, secrets redacted and errors flattened by log-fields.ts. Only entry points create one (and
+// give it the sink to write to); core code takes a Logger (or returns data) and never writes itself.
 import { levelEnabled, type LogLevel } from './log-level.ts';
 import { toLogFields } from './log-fields.ts';
 
@@ -19,8 +19,8 @@ export interface Logger {
 export interface LoggerOptions {
   /** Lines below this level are not written. */
   readonly level: LogLevel;
-  /** Takes one line, without its newline. Default: stdout, with a newline. */
-  readonly write?: (line: string) => void;
+  /** Takes one line, without its newline (the entry point's sink: stdout, a file, a test's array). */
+  readonly write: (line: string) => void;
   /** Fields on every line. */
   readonly base?: LogFields;
   /** The clock for "time" (tests pin it). */
@@ -30,12 +30,8 @@ export interface LoggerOptions {
 /** Keys every line has; a field of the same name is written as "field.<key>" instead. */
 const OWN_KEYS: ReadonlySet<string> = new Set(['time', 'level', 'msg']);
 
-function writeStdout(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
 export function createLogger(options: LoggerOptions): Logger {
-  const { level, write = writeStdout, base = {}, now = () => new Date() } = options;
+  const { level, write, base = {}, now = () => new Date() } = options;
 
   const emit = (lineLevel: LogLevel, msg: string, fields: LogFields = {}): void => {
     if (!levelEnabled(lineLevel, level)) return;
