@@ -3,6 +3,7 @@ export type { ObjectRef } from './object-ref.ts';
 export { formatRef, parseApiVersion, refKey } from './object-ref.ts';
 export type { Health, HealthStatus } from './health.ts';
 export { HEALTH_STATUSES, HEALTH_WORST_FIRST, isHealthStatus, rollUpHealth, worstOf } from './health.ts';
+export { parseDuration } from './duration.ts';
 export * from './protocol/index.ts';
 export { createLogger, SILENT_LOGGER, type Logger, type LoggerOptions, type LogFields } from './log/log.ts';
 export { LOG_LEVELS, LOG_LEVEL_ENV, parseLogLevel, type LogLevel } from './log/log-level.ts';

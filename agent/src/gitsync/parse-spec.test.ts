@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALLOW_DELETIONS_ANNOTATION, parseDuration, parseGitSyncSpec } from './parse-spec.ts';
+import { ALLOW_DELETIONS_ANNOTATION, parseGitSyncSpec } from './parse-spec.ts';
 
 const SHA = 'a'.repeat(40);
 const errorsOf = (spec: unknown, annotations: Record<string, string> = {}): readonly string[] => {
@@ -104,17 +104,5 @@ describe('parseGitSyncSpec', () => {
     assert.deepEqual(errorsOf({ repo: 'https://h/r' }, { [ALLOW_DELETIONS_ANNOTATION]: 'HEAD' }), [
       `annotation ${ALLOW_DELETIONS_ANNOTATION}: must be a commit SHA (40 hex digits)`,
     ]);
-  });
-});
-
-describe('parseDuration', () => {
-  it('reads Go-style durations and refuses anything else', () => {
-    assert.equal(parseDuration('90s'), 90_000);
-    assert.equal(parseDuration('1h30m'), 5_400_000);
-    assert.equal(parseDuration('1.5h'), 5_400_000);
-    assert.equal(parseDuration('250ms'), 250);
-    assert.equal(parseDuration('10'), undefined);
-    assert.equal(parseDuration('5 m'), undefined);
-    assert.equal(parseDuration(''), undefined);
   });
 });

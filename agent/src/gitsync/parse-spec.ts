@@ -4,30 +4,22 @@
 import { SourceError, parseRefSpec } from '../source/index.ts';
 import { DEFAULT_DELETION_BUDGET } from '../prune/types.ts';
 import { parseIgnoreRules } from '../drift/index.ts';
+import { parseDuration } from '@ferry/shared';
 import { DRIFT_MODES, type DriftMode, type GitSyncSpec, type IgnoreRule } from './types.ts';
 
 /** `ferry.dev/allow-deletions: <sha>` on the GitSync allows that one revision past the deletion budget. */
 export const ALLOW_DELETIONS_ANNOTATION = 'ferry.dev/allow-deletions';
 
+export { parseDuration };
+
 export const DEFAULT_INTERVAL_MS = 60_000;
 export const MIN_INTERVAL_MS = 5_000;
 
 const SHA = /^[0-9a-f]{40}$/;
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 export type ParsedSpec =
   | { readonly ok: true; readonly spec: GitSyncSpec }
   | { readonly ok: false; readonly errors: readonly string[] };
-
-/** Go-style durations as Kubernetes users write them: `90s`, `5m`, `1h30m`, `1.5h`. */
-export function parseDuration(text: string): number | undefined {
-  if (!DURATION.test(text)) return undefined;
-  let total = 0;
-  for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-    total += Number(value) * (UNIT_MS[unit ?? 's'] ?? 0);
-  return total;
-}
 
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj =>
