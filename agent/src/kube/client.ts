@@ -1,10 +1,11 @@
 // The only module that imports @kubernetes/client-node: it turns a kubeconfig (any auth it supports)
 // or the in-cluster ServiceAccount folder into a KubeConnection. Requests themselves go through
-// kube/api.ts on one keep-alive undici agent.
+// kube/api.ts on one keep-alive undici agent. The library is loaded only for a kubeconfig: in the
+// cluster the agent reads its ServiceAccount folder itself, and never pays the ~80 MB of memory that
+// loading the library's generated API costs.
 import { readFileSync, statSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeError } from './types.ts';
 
 export const DEFAULT_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -70,8 +71,10 @@ function inCluster(env: NodeJS.ProcessEnv, dir: string): KubeConnection {
 }
 
 async function fromKubeconfig(options: ConnectOptions): Promise<KubeConnection> {
-  const config = new KubeConfig();
+  let config;
   try {
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    config = new KubeConfig();
     if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
     else config.loadFromDefault();
     if (options.context !== undefined) config.setCurrentContext(options.context);
