@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../gitsync/parse-spec.ts';
+import { hubUrls } from '../hub/config.ts';
 import { runAgent, type AgentConfig } from '../runtime/agent.ts';
 import { EXIT, type CliIo, type ExitCode } from './exit-codes.ts';
 
@@ -12,7 +13,9 @@ export const RUN_USAGE = `usage:
 
 Runs the agent: follows the GitSync in its namespace (created from the bootstrap ConfigMap at start),
 syncs on Git changes, \`ferry.dev/requested-at\` annotations, spec changes and drift; serves /healthz,
-/readyz and /metrics; holds a Lease so that one replica syncs at a time.
+/readyz and /metrics; holds a Lease so that one replica syncs at a time. With a Secret ferry-agent-hub
+in its namespace (keys url, enrollmentToken, ca.crt) it enrolls with that hub and reports to it; without
+one it runs alone.
 
   --kubeconfig F            the cluster (default: in-cluster)
   --context C               kubeconfig context
@@ -24,7 +27,8 @@ syncs on Git changes, \`ferry.dev/requested-at\` annotations, spec changes and d
   --cache-dir D             Git cache (env FERRY_CACHE_DIR; default a folder under the temp dir)
   --identity ID             Lease holder and Event reporter (env POD_NAME; default the host name)
   --health-timeout D        how long applied objects may take to be healthy (default 5m)
-  --log-level L             debug, info, warn or error (env FERRY_LOG_LEVEL; default info)`;
+  --log-level L             debug, info, warn or error (env FERRY_LOG_LEVEL; default info)
+  --hub-url URL             the hub's base URL, over the Secret's url (env FERRY_HUB_URL; local runs)`;
 
 const OPTIONS = {
   kubeconfig: { type: 'string' },
@@ -38,6 +42,7 @@ const OPTIONS = {
   identity: { type: 'string' },
   'health-timeout': { type: 'string', default: '5m' },
   'log-level': { type: 'string' },
+  'hub-url': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -68,6 +73,11 @@ export async function runRun(argv: readonly string[], io: CliIo): Promise<ExitCo
   const logLevel = values['log-level'] ?? io.env.FERRY_LOG_LEVEL ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     return usage(io, `--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${logLevel}`);
+  const hubUrl = values['hub-url'] ?? (io.env.FERRY_HUB_URL === '' ? undefined : io.env.FERRY_HUB_URL);
+  if (hubUrl !== undefined) {
+    const urls = hubUrls(hubUrl);
+    if (!urls.ok) return usage(io, `--hub-url ${urls.problem}`);
+  }
   const config: AgentConfig = {
     connect: {
       ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
@@ -86,6 +96,7 @@ export async function runRun(argv: readonly string[], io: CliIo): Promise<ExitCo
       .split(',')
       .map((n) => n.trim())
       .filter((n) => n !== ''),
+    hubUrl,
   };
   return runAgent(config, io);
 }

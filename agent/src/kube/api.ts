@@ -14,6 +14,7 @@ import {
   type KubeObject,
   type Propagation,
   type ResourceInfo,
+  type ServerVersion,
 } from './types.ts';
 
 export interface KubeApiOptions {
@@ -317,6 +318,21 @@ export class KubeApiClient implements KubeApi {
     );
     if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
     return answer.body as KubeObject;
+  }
+
+  async serverVersion(): Promise<ServerVersion> {
+    const what = 'read the server version';
+    const answer = await this.#send('GET', '/version', what);
+    if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
+    const body = answer.body as Partial<Record<string, unknown>> | undefined;
+    const gitVersion = body?.gitVersion;
+    if (typeof gitVersion !== 'string' || gitVersion === '')
+      throw new KubeError('failed', `${what}: the answer has no gitVersion`);
+    return {
+      gitVersion,
+      ...(typeof body?.major === 'string' ? { major: body.major } : {}),
+      ...(typeof body?.minor === 'string' ? { minor: body.minor } : {}),
+    };
   }
 
   async delete(

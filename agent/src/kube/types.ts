@@ -79,6 +79,13 @@ export interface ResourceInfo {
   readonly verbs: readonly string[];
 }
 
+/** What GET /version answers, the part Ferry reads. */
+export interface ServerVersion {
+  readonly gitVersion: string;
+  readonly major?: string;
+  readonly minor?: string;
+}
+
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
 
 export type JsonPatchOperation =
@@ -135,6 +142,8 @@ export interface KubeApi {
   ): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /** JSON patch (RFC 6902). */
   jsonPatch(ref: ObjectRef, operations: readonly JsonPatchOperation[]): Promise<KubeObject>;
+  /** The API server's version (GET /version): `gitVersion` such as `v1.30.2`. */
+  serverVersion(): Promise<ServerVersion>;
   /** 'absent' when it was already gone. */
   delete(
     ref: ObjectRef,

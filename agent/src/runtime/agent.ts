@@ -1,6 +1,7 @@
 // The agent process: connect, serve /healthz /readyz /metrics, create the GitSync from the bootstrap
-// ConfigMap, hold the Lease, run the sync loop; on SIGTERM let the sync under way finish, give the
-// Lease up and exit. This is where the agent's side effects meet: everything it calls returns data.
+// ConfigMap, read where the hub is (if anywhere), hold the Lease, run the sync loop and, beside it, the
+// hub channel; on SIGTERM let the sync under way finish, give the Lease up and exit. This is where the
+// agent's side effects meet: everything it calls returns data.
 import { mkdirSync } from 'node:fs';
 import { KubeApiClient, connect, type ConnectOptions } from '../kube/index.ts';
 import { agentMetrics } from '../observe/agent-metrics.ts';
@@ -12,6 +13,8 @@ import { bootstrapGitSync } from './bootstrap.ts';
 import { releaseLease, tryAcquireLease, type LeaseOptions } from './lease.ts';
 import { recordOutcome } from './record-metrics.ts';
 import { SyncLoop } from './sync-loop.ts';
+import { assessObjects } from '../engine/wait-healthy.ts';
+import { startHubLink, type HubLink } from '../hub/index.ts';
 import { aborted, sleep } from './watch-loop.ts';
 
 export interface AgentConfig {
@@ -28,6 +31,8 @@ export interface AgentConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Namespace-scoped RBAC profile: the only namespaces the agent may read. Empty: cluster-wide. */
   readonly watchNamespaces: readonly string[];
+  /** Overrides the url of the hub Secret (`--hub-url`, FERRY_HUB_URL); undefined: the Secret decides. */
+  readonly hubUrl?: string | undefined;
 }
 
 const LEASE_SECONDS = 15;
@@ -81,6 +86,18 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
       });
     }
     await bootstrap(kube, config, namespace, log, stop.signal);
+    const hub = await startHubLink({
+      kube,
+      namespace,
+      gitSync: config.name,
+      log,
+      urlOverride: config.hubUrl,
+      assess: (refs) =>
+        assessObjects(kube, refs, {
+          owner: { namespace, name: config.name },
+          namespaces: config.watchNamespaces,
+        }),
+    });
     state.started = true;
     const lease: LeaseOptions = {
       namespace,
@@ -110,9 +127,20 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
         healthTimeoutMs: config.healthTimeoutMs,
         log,
         watchNamespaces: config.watchNamespaces,
-        onOutcome: (outcome) => {
+        onOutcome: (outcome, _trigger, startedAt) => {
           recordOutcome(metrics, outcome);
+          hub?.syncDone(outcome, startedAt);
         },
+        ...(hub !== undefined
+          ? {
+              onEvent: (event) => {
+                hub.eventRecorded(event);
+              },
+              onDriftRecorded: (entry) => {
+                hub.driftRecorded(entry);
+              },
+            }
+          : {}),
         onSyncing: (running) => {
           metrics.syncInProgress.set({}, running ? 1 : 0);
         },
@@ -120,7 +148,14 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
           metrics.driftEvents.inc({ action: outcome });
         },
       });
-      await loop.run(term.signal);
+      // The hub channel runs beside the loop, for this term only: a standby replica does not connect.
+      const channel = runHub(hub, term.signal, loop, log);
+      try {
+        await loop.run(term.signal);
+      } finally {
+        term.abort();
+        await channel;
+      }
       renewing.abort();
       await renewal;
       stop.signal.removeEventListener('abort', abortTerm);
@@ -161,6 +196,23 @@ async function bootstrap(
       log.warn('bootstrap failed; trying again', { error, retryInMs: delay });
       await sleep(delay, signal);
     }
+  }
+}
+
+/** The hub channel until `signal` aborts; never throws (the hub is optional, the loop is not). */
+async function runHub(
+  hub: HubLink | undefined,
+  signal: AbortSignal,
+  loop: SyncLoop,
+  log: Logger,
+): Promise<void> {
+  if (hub === undefined) return;
+  try {
+    await hub.run(signal, () => {
+      loop.request('hint');
+    });
+  } catch (error) {
+    log.error('the hub channel stopped on an error; syncing goes on without the hub', { error });
   }
 }
 

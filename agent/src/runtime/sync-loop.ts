@@ -11,6 +11,7 @@ import {
   GITSYNC_KIND,
   GITSYNC_VERSION,
   REQUESTED_AT_ANNOTATION,
+  type DriftSummary,
   type GitSyncStatus,
 } from '../gitsync/types.ts';
 import { DEFAULT_INTERVAL_MS } from '../gitsync/parse-spec.ts';
@@ -34,8 +35,12 @@ export interface SyncLoopOptions extends Omit<ReconcileContext, 'onProgress'> {
   /** Reported as the Events' reportingInstance: the pod's name. */
   readonly identity: string;
   readonly log: LoopLog;
-  /** Told after every sync (metrics). */
-  readonly onOutcome?: (outcome: ReconcileOutcome, trigger: Trigger) => void;
+  /** Told after every sync (metrics, the hub), with the ISO time it started. */
+  readonly onOutcome?: (outcome: ReconcileOutcome, trigger: Trigger, startedAt: string) => void;
+  /** Told of every Event recorded about the GitSync, written or not (the hub). */
+  readonly onEvent?: (event: SyncEvent) => void;
+  /** Told of every drifted object, as the status's drift summary records it (the hub). */
+  readonly onDriftRecorded?: (entry: DriftSummary['recent'][number]) => void;
   /** Told when a sync starts and ends (metrics). */
   readonly onSyncing?: (running: boolean) => void;
   /** Told of every drifted object (metrics). */
@@ -62,7 +67,12 @@ export class SyncLoop {
       requestSync: () => {
         this.request('drift');
       },
-      writeSummary: (drift) => void this.#patchStatus({ drift }),
+      writeSummary: (drift) => {
+        // The keeper writes the summary once per drifted object, newest entry first.
+        const entry = drift.recent[0];
+        if (entry !== undefined) options.onDriftRecorded?.(entry);
+        void this.#patchStatus({ drift });
+      },
       event: (event) => void this.#event(event),
       counted: (outcome) => options.onDrift?.(outcome),
       warn: (message, fields) => {
@@ -202,6 +212,7 @@ export class SyncLoop {
   }
 
   async #event(event: SyncEvent): Promise<void> {
+    this.#options.onEvent?.(event);
     const gitSync = await this.#kube.get(this.#ref()).catch(() => undefined);
     if (gitSync !== undefined) await recordEvent(this.#kube, gitSync, event, this.#options.identity);
   }
@@ -263,7 +274,10 @@ export class SyncLoop {
       this.#options.onSyncing?.(false);
     }
     await this.#patchStatus(statusAfter(status, outcome, generation, requestedAt, startedAt));
-    for (const event of outcome.events) await recordEvent(this.#kube, gitSync, event, this.#options.identity);
+    for (const event of outcome.events) {
+      this.#options.onEvent?.(event);
+      await recordEvent(this.#kube, gitSync, event, this.#options.identity);
+    }
     if (!signal.aborted) await this.#drift.afterSync(outcome);
     const report = outcome.report;
     const fields = {
@@ -278,7 +292,7 @@ export class SyncLoop {
     else if (outcome.phase.kind === 'waiting-health')
       log.info(`sync stopped before health was judged: ${outcome.phase.message}`, fields);
     else log.info('sync done', fields);
-    this.#options.onOutcome?.(outcome, trigger);
+    this.#options.onOutcome?.(outcome, trigger, startedAt);
     return outcome;
   }
 }
