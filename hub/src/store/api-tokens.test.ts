@@ -42,4 +42,20 @@ describe('API tokens for people', () => {
       { name: 'bob', role: 'admin', createdAt: at(12), revokedAt: undefined },
     ]);
   });
+
+  it('finds a token by its digest, active or revoked, and nothing for an unknown digest', () => {
+    assert.deepEqual(store.apiTokenByDigest(ann), {
+      name: 'ann',
+      role: 'admin',
+      createdAt: T0,
+      revokedAt: undefined,
+    });
+    assert.deepEqual(store.apiTokenByDigest(bob), {
+      name: 'bob',
+      role: 'viewer',
+      createdAt: T0,
+      revokedAt: at(10),
+    });
+    assert.equal(store.apiTokenByDigest(digest(newToken())), undefined);
+  });
 });

@@ -23,10 +23,28 @@ export interface ApiTokenMethods {
   createApiToken(token: NewApiToken, now: Date): CreateApiTokenResult;
   /** The role of an active token; undefined for an unknown or revoked one. */
   apiTokenRole(digest: string): Role | undefined;
+  /** The token with this digest, active or revoked (revokedAt set); undefined for an unknown one. */
+  apiTokenByDigest(digest: string): ApiTokenInfo | undefined;
   /** Revokes the active token of that name; false when there is none. */
   revokeApiToken(name: string, now: Date): boolean;
   /** Every token, active and revoked, by name then creation. */
   listApiTokens(): ApiTokenInfo[];
+}
+
+interface ApiTokenRow {
+  name: string;
+  role: Role;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+function toInfo(row: ApiTokenRow): ApiTokenInfo {
+  return {
+    name: row.name,
+    role: row.role,
+    createdAt: new Date(row.created_at),
+    revokedAt: dateOrUndefined(row.revoked_at),
+  };
 }
 
 export function apiTokenMethods({ db }: StoreContext): ApiTokenMethods {
@@ -48,21 +66,22 @@ export function apiTokenMethods({ db }: StoreContext): ApiTokenMethods {
       db
         .prepare<{ role: Role }>('SELECT role FROM api_tokens WHERE digest = ? AND revoked_at IS NULL')
         .get(digest)?.role,
+    apiTokenByDigest: (digest) => {
+      const row = db
+        .prepare<ApiTokenRow>('SELECT name, role, created_at, revoked_at FROM api_tokens WHERE digest = ?')
+        .get(digest);
+      return row === undefined ? undefined : toInfo(row);
+    },
     revokeApiToken: (name, now) =>
       db
         .prepare('UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
         .run(ms(now), name).changes === 1,
     listApiTokens: () =>
       db
-        .prepare<{ name: string; role: Role; created_at: number; revoked_at: number | null }>(
+        .prepare<ApiTokenRow>(
           'SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY name, created_at',
         )
         .all()
-        .map((row) => ({
-          name: row.name,
-          role: row.role,
-          createdAt: new Date(row.created_at),
-          revokedAt: dateOrUndefined(row.revoked_at),
-        })),
+        .map(toInfo),
   };
 }

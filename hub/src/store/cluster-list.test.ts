@@ -94,6 +94,29 @@ describe('listing the fleet', () => {
     ]);
   });
 
+  it('filters the others: never heard from, or heard from since a time', () => {
+    // b was deleted above.
+    assert.deepEqual(listed(store.listClusters({ fresh: { since: at(35) }, limit: 100 }).items), [
+      'c',
+      'e',
+      'f',
+      'g',
+      'h',
+      'i',
+      'j',
+      'k',
+      'l',
+    ]);
+    assert.deepEqual(
+      listed(store.listClusters({ fresh: { since: at(35) }, state: 'enrolled', limit: 100 }).items),
+      ['g', 'j'],
+    );
+  });
+
+  it('lists every name, sorted', () => {
+    assert.deepEqual(store.clusterNames(), ['a', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l']);
+  });
+
   it('counts the fleet by state, health and sync result, and the stale', () => {
     assert.deepEqual(store.summaryCounts(at(95), STALE_AFTER_MS), {
       total: 11,

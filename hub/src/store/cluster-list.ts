@@ -1,4 +1,4 @@
-// The fleet view's queries: clusters filtered and paged by name, and the counts for a summary line.
+// The fleet view's queries: clusters filtered and paged by name, the counts for a summary line, the names.
 import { HEALTH_STATUSES, type HealthStatus } from '@ferry/shared';
 import { CLUSTER_COLUMNS, toCluster, type ClusterRow } from './cluster-row.ts';
 import { ms, type StoreContext } from './context.ts';
@@ -16,6 +16,8 @@ export interface ClusterQuery {
   readonly state?: ClusterState;
   /** Only clusters heard from, but not since this time. */
   readonly stale?: { readonly olderThan: Date };
+  /** Only the others: clusters never heard from, or heard from at or after this time. */
+  readonly fresh?: { readonly since: Date };
   /** A cursor from a previous page's `next`. */
   readonly after?: string;
   readonly limit: number;
@@ -34,6 +36,8 @@ export interface SummaryCounts {
 export interface ClusterListMethods {
   listClusters(query: ClusterQuery): Page<Cluster>;
   summaryCounts(now: Date, staleAfterMs: number): SummaryCounts;
+  /** Every cluster's name, sorted. */
+  clusterNames(): string[];
 }
 
 export function clusterListMethods({ db }: StoreContext): ClusterListMethods {
@@ -57,6 +61,10 @@ export function clusterListMethods({ db }: StoreContext): ClusterListMethods {
       if (query.stale !== undefined) {
         where.push('last_heard_at < ?');
         params.push(ms(query.stale.olderThan));
+      }
+      if (query.fresh !== undefined) {
+        where.push('(last_heard_at IS NULL OR last_heard_at >= ?)');
+        params.push(ms(query.fresh.since));
       }
       if (query.after !== undefined) {
         const [name] = decodeCursor(query.after, ['string']);
@@ -100,5 +108,11 @@ export function clusterListMethods({ db }: StoreContext): ClusterListMethods {
         stale: stale?.n ?? 0,
       };
     },
+
+    clusterNames: () =>
+      db
+        .prepare<{ name: string }>('SELECT name FROM clusters ORDER BY name')
+        .all()
+        .map((row) => row.name),
   };
 }

@@ -159,3 +159,59 @@ describe('enrollment with a one-time token', () => {
     });
   });
 });
+
+describe('looking up the cluster of a one-time token without using it', () => {
+  const { store, cleanup } = tempStore();
+  after(cleanup);
+  for (const name of ['pending', 'used', 'expired', 'superseded']) store.createCluster(newCluster(name), T0);
+  const expires = enrollmentExpiry(T0);
+
+  it('names the cluster of a valid token, as often as asked, and the token still redeems', () => {
+    const token = digest(newToken());
+    store.issueEnrollmentToken('pending', token, expires, T0);
+    for (const now of [at(1), at(2)]) {
+      const lookup = store.enrollmentTokenCluster(token, now);
+      assert.equal(lookup.ok, true);
+      assert.equal(lookup.cluster.name, 'pending');
+      assert.equal(lookup.cluster.path, 'clusters/pending');
+      assert.equal(lookup.cluster.state, 'pending');
+      assert.deepEqual(lookup.expiresAt, expires);
+    }
+    assert.equal(store.redeemEnrollment(token, digest(newToken()), at(3)).ok, true);
+  });
+
+  it('refuses a token it never issued', () => {
+    assert.deepEqual(store.enrollmentTokenCluster(digest(newToken()), T0), { ok: false, reason: 'unknown' });
+  });
+
+  it('refuses a used token, even while its exchange may still be retried', () => {
+    const token = digest(newToken());
+    store.issueEnrollmentToken('used', token, expires, T0);
+    store.redeemEnrollment(token, digest(newToken()), at(1));
+    assert.deepEqual(store.enrollmentTokenCluster(token, at(2)), { ok: false, reason: 'used' });
+  });
+
+  it('refuses a token from the moment it expires', () => {
+    const token = digest(newToken());
+    store.issueEnrollmentToken('expired', token, at(60), T0);
+    assert.equal(store.enrollmentTokenCluster(token, at(59)).ok, true);
+    assert.deepEqual(store.enrollmentTokenCluster(token, at(60)), { ok: false, reason: 'expired' });
+  });
+
+  it('refuses a token superseded by a newer one, and answers for the newer one', () => {
+    const first = digest(newToken());
+    const second = digest(newToken());
+    store.issueEnrollmentToken('superseded', first, expires, at(1));
+    store.issueEnrollmentToken('superseded', second, expires, at(2));
+    assert.deepEqual(store.enrollmentTokenCluster(first, at(3)), { ok: false, reason: 'superseded' });
+    assert.equal(store.enrollmentTokenCluster(second, at(3)).ok, true);
+  });
+
+  it('refuses a token once its cluster is deleted', () => {
+    const token = digest(newToken());
+    store.createCluster(newCluster('deleted'), T0);
+    store.issueEnrollmentToken('deleted', token, expires, T0);
+    store.deleteCluster('deleted');
+    assert.deepEqual(store.enrollmentTokenCluster(token, at(1)), { ok: false, reason: 'unknown' });
+  });
+});

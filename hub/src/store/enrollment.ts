@@ -2,7 +2,9 @@
 // agent generates the credential and sends only its digest. The exchange is crash-safe: the same token
 // with the same credential digest succeeds again (the agent may have crashed before saving the answer)
 // until the agent has connected with that credential; any other digest is refused from the first trade on.
+import { CLUSTER_COLUMNS, toCluster, type ClusterRow } from './cluster-row.ts';
 import { clusterIdOf, ms, type StoreContext } from './context.ts';
+import type { Cluster } from './types.ts';
 
 /** How long a one-time enrollment token is valid unless the operator says otherwise. */
 export const DEFAULT_ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -23,10 +25,22 @@ export type RedeemResult =
   | { readonly ok: true; readonly cluster: string; readonly repeated: boolean }
   | { readonly ok: false; readonly reason: RedeemRefusal };
 
+/** Why a token names no cluster to install: the refusals of a redeem, less those about a credential. */
+export type EnrollmentTokenRefusal = Exclude<RedeemRefusal, 'credential-in-use'>;
+
+export type EnrollmentTokenLookup =
+  | { readonly ok: true; readonly cluster: Cluster; readonly expiresAt: Date }
+  | { readonly ok: false; readonly reason: EnrollmentTokenRefusal };
+
 export interface EnrollmentMethods {
   /** Stores a new one-time token's digest (false: no such cluster); earlier tokens of the cluster stop working. */
   issueEnrollmentToken(cluster: string, tokenDigest: string, expiresAt: Date, now: Date): boolean;
   redeemEnrollment(tokenDigest: string, credentialDigest: string, now: Date): RedeemResult;
+  /**
+   * The cluster a token would enroll, without using the token (for serving its install manifest):
+   * refused once the token is used, superseded or expired.
+   */
+  enrollmentTokenCluster(tokenDigest: string, now: Date): EnrollmentTokenLookup;
 }
 
 interface TokenRow {
@@ -90,6 +104,23 @@ export function enrollmentMethods({ db }: StoreContext): EnrollmentMethods {
       }),
     redeemEnrollment: (tokenDigest, credentialDigest, now) =>
       db.transaction(() => redeem(tokenDigest, credentialDigest, now)),
+    enrollmentTokenCluster: (tokenDigest, now) => {
+      // One statement, so the token and its cluster are read as of one moment.
+      const token = db
+        .prepare<Omit<TokenRow, 'cluster'> & ClusterRow>(
+          `SELECT token.cluster_id, token.expires_at, token.used_by_credential_digest, token.superseded_at,
+             ${CLUSTER_COLUMNS}
+           FROM (SELECT cluster_id, expires_at, used_by_credential_digest, superseded_at
+                 FROM enrollment_tokens WHERE digest = ?) AS token
+           JOIN clusters ON clusters.id = token.cluster_id`,
+        )
+        .get(tokenDigest);
+      if (token === undefined) return { ok: false, reason: 'unknown' };
+      if (token.superseded_at !== null) return { ok: false, reason: 'superseded' };
+      if (token.used_by_credential_digest !== null) return { ok: false, reason: 'used' };
+      if (ms(now) >= token.expires_at) return { ok: false, reason: 'expired' };
+      return { ok: true, cluster: toCluster(token), expiresAt: new Date(token.expires_at) };
+    },
   };
 }
 

@@ -14,7 +14,12 @@ export type { ClusterQuery, SummaryCounts } from './cluster-list.ts';
 export type { Hello, HelloResult } from './hello.ts';
 export type { BeginRecoveryResult, FinishRecoveryResult } from './recovery.ts';
 export { DEFAULT_ENROLLMENT_TTL_MS, enrollmentExpiry, REDEEM_REFUSALS } from './enrollment.ts';
-export type { RedeemRefusal, RedeemResult } from './enrollment.ts';
+export type {
+  EnrollmentTokenLookup,
+  EnrollmentTokenRefusal,
+  RedeemRefusal,
+  RedeemResult,
+} from './enrollment.ts';
 export type { CredentialLookup } from './credentials.ts';
 export type { ApiTokenInfo, CreateApiTokenResult, NewApiToken } from './api-tokens.ts';
 export type { AgentBatch, BatchResult, EpochAck } from './batch.ts';
