@@ -122,6 +122,9 @@ async function main(argv: string[]): Promise<number> {
 
   try {
     if (e2e.length > 0) {
+      // The hub serves the release's static install manifest: render it from deploy/agent as it is now.
+      const { buildStaticManifest } = await import('../hub/src/install/index.ts');
+      await buildStaticManifest({});
       harness = Harness.open(join(scratch, 'harness'));
       const started = Date.now();
       await Promise.all([harness.addCluster('c1'), harness.addCluster('c2')]);
