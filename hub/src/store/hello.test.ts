@@ -73,6 +73,17 @@ describe('an agent saying hello', () => {
     assert.equal(store.getCluster('c1')?.refusal, undefined, 'an accepted hello clears it');
   });
 
+  it('keeps a connection refused for a revoked credential on the cluster, until a hello is accepted', () => {
+    assert.equal(store.recordRefusal('c1', 'refused a connection with a revoked credential', at(50)), true);
+    assert.deepEqual(store.getCluster('c1')?.refusal, {
+      message: 'refused a connection with a revoked credential',
+      at: at(50),
+    });
+    assert.equal(store.recordRefusal('nowhere', 'x', at(50)), false);
+    store.recordHello('c1', hello(), at(60));
+    assert.equal(store.getCluster('c1')?.refusal, undefined);
+  });
+
   it('notes that a cluster was heard from, never moving the time back', () => {
     assert.equal(store.markHeard('c1', at(100)), true);
     assert.equal(store.markHeard('c1', at(50)), true);

@@ -1,6 +1,7 @@
 // An agent's hello: who it is (cluster UID, versions), on which credential and epoch. The first hello
 // fixes the cluster UID and enrolls the cluster; a later hello from another UID is refused and kept on
-// the cluster for the fleet view to show. A hello also ends the enrollment token for good.
+// the cluster for the fleet view to show, as is a connection refused for its revoked credential. A hello
+// also ends the enrollment token for good.
 import { ms, type StoreContext } from './context.ts';
 import { epochSeq } from './epochs.ts';
 import type { ClusterState } from './types.ts';
@@ -39,6 +40,11 @@ export interface HelloMethods {
   recordHello(cluster: string, hello: Hello, now: Date): HelloResult;
   /** Notes that the cluster was heard from (a ping outside any batch); false when unknown. */
   markHeard(cluster: string, now: Date): boolean;
+  /**
+   * Keeps a refused connection on the cluster (its revoked credential tried to connect) for the fleet
+   * view, until a hello is accepted again; false when there is no such cluster.
+   */
+  recordRefusal(cluster: string, message: string, now: Date): boolean;
 }
 
 export function helloMethods({ db, limits }: StoreContext): HelloMethods {
@@ -99,5 +105,9 @@ export function helloMethods({ db, limits }: StoreContext): HelloMethods {
       db
         .prepare('UPDATE clusters SET last_heard_at = max(coalesce(last_heard_at, 0), ?) WHERE name = ?')
         .run(ms(now), cluster).changes === 1,
+    recordRefusal: (cluster, message, now) =>
+      db
+        .prepare('UPDATE clusters SET refusal = ?, refused_at = ? WHERE name = ?')
+        .run(message, ms(now), cluster).changes === 1,
   };
 }

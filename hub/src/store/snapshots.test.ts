@@ -57,8 +57,8 @@ describe('resource snapshots in chunks', () => {
     assert.deepEqual(names(), ['r']);
   });
 
-  it('ignores a chunk of a snapshot already complete', () => {
-    store.applyAgentBatch('c1', [chunk('s5', 0, true, [resource('zzz')])], at(9));
+  it('ignores a later chunk of a snapshot already complete', () => {
+    store.applyAgentBatch('c1', [chunk('s5', 1, true, [resource('zzz')])], at(9));
     assert.deepEqual(names(), ['r']);
   });
 
@@ -116,6 +116,40 @@ describe('resource snapshots in chunks', () => {
     );
     assert.deepEqual(applied.ok ? applied.snapshotNeeded : undefined, false);
     assert.deepEqual(names(), ['r', 't']);
+  });
+
+  it('lists every stored resource for the digest, once a snapshot is complete', () => {
+    assert.deepEqual(
+      store.snapshotResources('c1')?.map((r) => r.ref.name),
+      ['r', 't'],
+    );
+    assert.equal(store.snapshotResources('nowhere'), undefined);
+  });
+
+  it('starts a snapshot over at chunk 0, under the id of one being staged or already complete', () => {
+    store.applyAgentBatch('c1', [chunk('s7', 0, false, [resource('k')]), chunk('s7', 1, false, [])], at(20));
+    const again = store.applyAgentBatch(
+      'c1',
+      [chunk('s7', 0, false, [resource('m')]), chunk('s7', 1, true, [resource('n')])],
+      at(21),
+    );
+    assert.deepEqual(again.ok ? [again.completedSnapshots, again.snapshotNeeded] : undefined, [
+      ['s7'],
+      false,
+    ]);
+    assert.deepEqual(names(), ['m', 'n'], 'nothing of the first attempt');
+    // The same id again (an agent's id is often its digest, and its state came back): a new snapshot.
+    store.applyAgentBatch('c1', [chunk('s7', 0, false, [resource('o')])], at(22));
+    assert.deepEqual(names(), ['m', 'n'], 'the stored resources stay until the last chunk');
+    assert.equal(store.snapshotMeta('c1'), undefined, 'no complete snapshot while it is staged');
+    assert.equal(store.snapshotResources('c1'), undefined);
+    store.applyAgentBatch('c1', [chunk('s7', 1, true, [resource('p')])], at(23));
+    assert.deepEqual(names(), ['o', 'p']);
+    assert.deepEqual(store.snapshotMeta('c1'), {
+      snapshotId: 's7',
+      digest: 'digest-s7',
+      completedAt: at(23),
+    });
   });
 
   it('stores a resource’s identity, health, last action and drift flag, and nothing else', () => {

@@ -1,10 +1,13 @@
 // Full snapshots of a cluster's resources, sent in chunks. Chunks are staged; the last one replaces the
 // stored resources with the staged ones in the same transaction, so a reader (or a crash) sees the old
-// snapshot or the new one, never a mix. A chunk out of order abandons its snapshot.
+// snapshot or the new one, never a mix. A chunk out of order abandons its snapshot; a chunk 0 starts its
+// snapshot over, even under the id of one already staged or complete (an agent's snapshot id is often
+// its digest, which comes back whenever its state does; a resent chunk never gets here, the (epoch, seq)
+// dedupe stops it first).
 import { clusterIdOf, ms, type StoreContext } from './context.ts';
-import { RESOURCE_COLUMNS, resourceValues } from './resource-row.ts';
+import { RESOURCE_COLUMNS, resourceValues, toResource, type ResourceRow } from './resource-row.ts';
 import type { Db } from './sqlite.ts';
-import type { SnapshotChunk } from './types.ts';
+import type { ResourceRecord, SnapshotChunk } from './types.ts';
 
 export const CHUNK_OUTCOMES = ['staged', 'completed', 'out-of-order', 'already-complete'] as const;
 export type ChunkOutcome = (typeof CHUNK_OUTCOMES)[number];
@@ -18,6 +21,11 @@ export interface SnapshotMeta {
 export interface SnapshotMethods {
   /** The snapshot the stored resources come from; undefined before the first complete one. */
   snapshotMeta(cluster: string): SnapshotMeta | undefined;
+  /**
+   * Every stored resource of the cluster (the complete snapshot moved on by deltas), in key order, for
+   * the hub to compare its state with an agent's snapshot digest; undefined while no snapshot is complete.
+   */
+  snapshotResources(cluster: string): ResourceRecord[] | undefined;
 }
 
 export function storeChunk(db: Db, clusterId: number, chunk: SnapshotChunk, now: Date): ChunkOutcome {
@@ -26,8 +34,11 @@ export function storeChunk(db: Db, clusterId: number, chunk: SnapshotChunk, now:
       'SELECT complete, chunks FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?',
     )
     .get(clusterId, chunk.snapshotId);
-  if (known?.complete === 1) return 'already-complete';
-  if (chunk.index !== (known?.chunks ?? 0)) {
+  if (known !== undefined && chunk.index === 0) {
+    restart(db, clusterId, chunk, now);
+  } else if (known?.complete === 1) {
+    return 'already-complete';
+  } else if (chunk.index !== (known?.chunks ?? 0)) {
     db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?').run(
       clusterId,
       chunk.snapshotId,
@@ -73,6 +84,26 @@ export function storeChunk(db: Db, clusterId: number, chunk: SnapshotChunk, now:
   return 'completed';
 }
 
+/**
+ * The agent starts a snapshot over under an id the hub holds: forget what was staged for it (and any
+ * other snapshot still being staged), and take it as incomplete. The stored resources stay until its
+ * last chunk arrives.
+ */
+function restart(db: Db, clusterId: number, chunk: SnapshotChunk, now: Date): void {
+  db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND complete = 0 AND snapshot_id <> ?').run(
+    clusterId,
+    chunk.snapshotId,
+  );
+  db.prepare('DELETE FROM snapshot_staging WHERE cluster_id = ? AND snapshot_id = ?').run(
+    clusterId,
+    chunk.snapshotId,
+  );
+  db.prepare(
+    `UPDATE snapshots SET complete = 0, chunks = 0, digest = ?, started_at = ?, completed_at = NULL
+     WHERE cluster_id = ? AND snapshot_id = ?`,
+  ).run(chunk.digest, ms(now), clusterId, chunk.snapshotId);
+}
+
 export function snapshotMethods({ db }: StoreContext): SnapshotMethods {
   return {
     snapshotMeta: (cluster) => {
@@ -86,6 +117,21 @@ export function snapshotMethods({ db }: StoreContext): SnapshotMethods {
       return row === undefined
         ? undefined
         : { snapshotId: row.snapshot_id, digest: row.digest, completedAt: new Date(row.completed_at) };
+    },
+    snapshotResources: (cluster) => {
+      const clusterId = clusterIdOf(db, cluster);
+      if (clusterId === undefined) return undefined;
+      const complete = db
+        .prepare('SELECT 1 FROM snapshots WHERE cluster_id = ? AND complete = 1')
+        .get(clusterId);
+      if (complete === undefined) return undefined;
+      return db
+        .prepare<ResourceRow>(
+          `SELECT ${RESOURCE_COLUMNS} FROM resources WHERE cluster_id = ?
+           ORDER BY api_group, kind, namespace, name`,
+        )
+        .all(clusterId)
+        .map(toResource);
     },
   };
 }

@@ -1,0 +1,148 @@
+// The agent channel: takes the hub server's websocket upgrades at AGENT_CHANNEL_PATH, keeps one link
+// per cluster (a newer one replaces an older with 4409), commits what agents send in groups and acks it,
+// stops reading sockets while the store lags, and on close() acks what is stored before ending every
+// link with 4000.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CLOSE_CODES, PROTOCOL_VERSION } from '@ferry/shared';
+import { createCommitQueue } from './commit-queue.ts';
+import { startConnection, type Connection, type ConnectionHost } from './connection.ts';
+import { resolveOptions, type ChannelOptions } from './options.ts';
+import { createSocketServer, refuseUpgrade } from './socket-server.ts';
+
+export const AGENT_CHANNEL_PATH = '/api/v1/agents/connect';
+
+export interface AgentChannel {
+  /** Hand every HTTP 'upgrade' of the hub's server here; other paths get an HTTP 404 and are destroyed. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  isConnected(cluster: string): boolean;
+  /** Sends a refresh hint; false when the cluster's agent is not connected. */
+  refresh(cluster: string, reason: string): boolean;
+  /** Connected clusters, for the fleet view and tests. */
+  connectedClusters(): readonly string[];
+  /** Closes every link with 4000 (shutdown), after flushing and acking what is stored. */
+  close(): Promise<void>;
+}
+
+/** The most characters a refresh hint's reason holds on the wire (BOUNDS.reason). */
+const MAX_REFRESH_REASON = 128;
+
+function pathOf(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '', 'http://hub.invalid').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createChannel(channelOptions: ChannelOptions): AgentChannel {
+  const options = resolveOptions(channelOptions);
+  const { log } = options;
+  const server = createSocketServer(options.limits.maxFrameBytes);
+  const links = new Set<Connection>();
+  const current = new Map<string, Connection>();
+  let paused = false;
+  let closing: Promise<void> | undefined;
+
+  const queue = createCommitQueue({
+    ...options,
+    onPressure: (high) => {
+      paused = high;
+      log.info(high ? 'paused reading agents: the store lags' : 'resumed reading agents', {
+        queuedRecords: queue.records,
+        queuedBytes: queue.bytes,
+      });
+      // Links still at their hello are left reading: a hello is one small frame, and stores nothing.
+      for (const link of links) {
+        if (!high) link.resume();
+        else if (link.open) link.pause();
+      }
+    },
+  });
+
+  const host: ConnectionHost = {
+    options,
+    queue,
+    accepted: (connection) => {
+      const name = connection.cluster;
+      if (name === undefined) return;
+      const older = current.get(name);
+      current.set(name, connection);
+      older?.end(CLOSE_CODES.replaced, 'replaced by a newer connection of the same cluster');
+    },
+    ended: (connection) => {
+      links.delete(connection);
+      const name = connection.cluster;
+      if (name !== undefined && current.get(name) === connection) current.delete(name);
+    },
+    underPressure: () => paused,
+  };
+
+  const openLink = (cluster: string): Connection | undefined => {
+    const link = current.get(cluster);
+    return link?.open === true ? link : undefined;
+  };
+
+  const shutdown = async (): Promise<void> => {
+    // Everything received is committed and acked before the links end: the agents resend nothing stored.
+    queue.flushAll();
+    queue.stop();
+    const all = [...links];
+    for (const link of all) link.end(CLOSE_CODES.shutdown, 'the hub is shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('late');
+      }, options.closeTimeoutMs);
+    });
+    const outcome = await Promise.race([Promise.all(all.map((link) => link.closed)), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      for (const link of links) link.terminate();
+      await Promise.all(all.map((link) => link.closed));
+    }
+    server.close();
+  };
+
+  return {
+    handleUpgrade: (request, socket, head) => {
+      if (pathOf(request.url) !== AGENT_CHANNEL_PATH) {
+        refuseUpgrade(
+          socket,
+          404,
+          'not-found',
+          `no websocket endpoint here: agents connect to ${AGENT_CHANNEL_PATH}`,
+        );
+        return;
+      }
+      if (closing !== undefined) {
+        refuseUpgrade(socket, 503, 'internal', 'the hub is shutting down');
+        return;
+      }
+      socket.on('error', () => undefined);
+      try {
+        server.handleUpgrade(request, socket, head, (websocket) => {
+          links.add(startConnection(websocket, request, host));
+        });
+      } catch (error) {
+        log.error('could not take a websocket upgrade', { error });
+        socket.destroy();
+      }
+    },
+    isConnected: (cluster) => openLink(cluster) !== undefined,
+    refresh: (cluster, reason) => {
+      const link = openLink(cluster);
+      if (link === undefined) return false;
+      return link.send({
+        v: PROTOCOL_VERSION,
+        type: 'refresh',
+        body: { reason: reason.slice(0, MAX_REFRESH_REASON) },
+      });
+    },
+    connectedClusters: () => [...current.keys()].filter((cluster) => openLink(cluster) !== undefined).sort(),
+    close: () => {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

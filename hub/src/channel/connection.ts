@@ -1,0 +1,285 @@
+// One agent's link, from the upgrade to its close: authenticate, read the hello (accept-hello.ts), hand
+// every later frame to the agent stream (agent-stream.ts), heartbeat, cut a link gone silent, and end on
+// the first fault with the protocol's close code. Every end is logged once (cluster, code, reason), never
+// with the credential. Nothing a peer sends can throw out of here: a failure ends this link, never the
+// process.
+import type { IncomingMessage } from 'node:http';
+import {
+  CLOSE_CODES,
+  parseAgentFrame,
+  PROTOCOL_VERSION,
+  serializeHubMessage,
+  truncateBytes,
+  type AgentMessageOf,
+  type HubMessage,
+  type Logger,
+} from '@ferry/shared';
+import type { RawData, WebSocket } from 'ws';
+import { acceptHello } from './accept-hello.ts';
+import { createAgentStream, type AgentStream } from './agent-stream.ts';
+import { authenticate } from './authenticate.ts';
+import type { CommitQueue } from './commit-queue.ts';
+import type { ResolvedOptions } from './options.ts';
+import { closeCodeOfSocketError } from './socket-server.ts';
+
+export interface Connection {
+  /** The cluster its credential is bound to; undefined until (and unless) it authenticated. */
+  readonly cluster: string | undefined;
+  /** The hello was accepted and the link is not ending. */
+  readonly open: boolean;
+  send(message: HubMessage): boolean;
+  /** Closes the link with a code and reason (logged once, when it has closed). */
+  end(code: number, reason: string): void;
+  /** Cuts the link without a close handshake. */
+  terminate(): void;
+  pause(): void;
+  resume(): void;
+  /** Settles when the link has closed. */
+  readonly closed: Promise<void>;
+}
+
+export interface ConnectionHost {
+  readonly options: ResolvedOptions;
+  readonly queue: CommitQueue;
+  /** The hello was accepted: the connection is now its cluster's (the host closes an older one). */
+  accepted(connection: Connection): void;
+  ended(connection: Connection): void;
+  /** Whether the commit queue is over its high-water mark (a new link starts paused). */
+  underPressure(): boolean;
+}
+
+type Level = 'info' | 'warn' | 'error';
+
+interface Ending {
+  /** Who ended the link: the hub (a refusal, a shutdown) or the agent (its close, a dropped socket). */
+  readonly by: 'hub' | 'agent';
+  readonly code: number;
+  readonly reason: string;
+  readonly level: Level;
+  /** The longer story for the log line (a frame's first few issues). */
+  readonly detail?: string;
+  readonly error?: unknown;
+}
+
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+export function startConnection(
+  socket: WebSocket,
+  request: IncomingMessage,
+  host: ConnectionHost,
+): Connection {
+  const { options, queue } = host;
+  const { store, now, limits } = options;
+  let log: Logger = options.log.child({ remote: request.socket.remoteAddress });
+  let phase: 'hello' | 'open' | 'ending' = 'hello';
+  let ending: Ending | undefined;
+  let transportError: string | undefined;
+  const auth = authenticate(store, request.headers);
+  const cluster = auth.cluster;
+  let stream: AgentStream | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  let heartbeat: NodeJS.Timeout | undefined;
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
+
+  const timer = (ms: number, fire: () => void): NodeJS.Timeout => {
+    const handle = setTimeout(fire, ms).unref();
+    timers.push(handle);
+    return handle;
+  };
+
+  /** Marks the link as ending (once): no frame is read and no commit acked on it from now on. */
+  const ended = (next: Ending): boolean => {
+    if (phase === 'ending') return false;
+    phase = 'ending';
+    ending = next;
+    stream?.close();
+    for (const handle of timers) clearTimeout(handle);
+    return true;
+  };
+
+  const end = (code: number, reason: string, level: Level = 'warn', extra: Partial<Ending> = {}): void => {
+    if (ended({ ...extra, by: 'hub', code, reason, level })) socket.close(code, truncateBytes(reason));
+  };
+
+  const cut = (reason: string, level: Level): void => {
+    ended({ by: 'hub', code: 1006, reason, level });
+    socket.terminate();
+  };
+
+  const dead = timer(options.deadAfterMs, () => {
+    // Time spent paused is the hub's doing, not a silence of the agent.
+    if (socket.isPaused) dead.refresh();
+    else cut(`no frame for ${options.deadAfterMs} ms: link terminated`, 'warn');
+  });
+
+  const send = (message: HubMessage): boolean => {
+    if (socket.readyState !== socket.OPEN) return false;
+    let text: string;
+    try {
+      text = serializeHubMessage(message, { maxFrameBytes: limits.maxFrameBytes });
+    } catch (error) {
+      log.error('refused to send an invalid message', { type: message.type, error });
+      return false;
+    }
+    socket.send(text, (error) => {
+      if (error) transportError ??= error.message;
+    });
+    heartbeat?.refresh();
+    return true;
+  };
+
+  const opened = (hello: AgentMessageOf<'hello'>, storedSeq: number, snapshotWanted: boolean): void => {
+    const name = cluster ?? '';
+    phase = 'open';
+    log = log.child({ cluster: name, epoch: hello.epoch });
+    stream = createAgentStream({
+      cluster: name,
+      epoch: hello.epoch,
+      helloSeq: hello.seq,
+      storedSeq,
+      limits,
+      queue,
+      send,
+      end: (code, reason, level) => {
+        end(code, reason, level);
+      },
+    });
+    host.accepted(connection);
+    send({ v: PROTOCOL_VERSION, type: 'welcome', body: { version: PROTOCOL_VERSION, limits } });
+    // So the agent resends only what came after what is stored.
+    if (storedSeq > 0)
+      send({ v: PROTOCOL_VERSION, type: 'ack', body: { epoch: hello.epoch, seq: storedSeq } });
+    if (snapshotWanted) stream.requestSnapshot();
+    heartbeat = timer(limits.heartbeatSeconds * 1000, () => {
+      send({ v: PROTOCOL_VERSION, type: 'heartbeat', body: { at: now().toISOString() } });
+    });
+    if (host.underPressure()) socket.pause();
+  };
+
+  const onHello = (text: string): void => {
+    const parsed = parseAgentFrame(text, { maxFrameBytes: limits.maxFrameBytes });
+    if (!parsed.ok) {
+      end(parsed.closeCode, parsed.reason, 'warn', { detail: parsed.detail });
+      return;
+    }
+    const hello = parsed.message;
+    if (hello.type !== 'hello') {
+      end(CLOSE_CODES.invalidMessage, `type: the first message must be a hello, not ${hello.type}`);
+      return;
+    }
+    const name = cluster ?? '';
+    // What an older link of this cluster queued is committed first, so the epoch's stored seq is exact.
+    if (queue.holds(name)) queue.flushAll();
+    const credentialDigest = auth.ok ? auth.credentialDigest : '';
+    const decision = acceptHello({ store, cluster: name, credentialDigest, now: now() }, hello);
+    if (!decision.ok) {
+      end(decision.code, decision.reason);
+      return;
+    }
+    opened(hello, decision.lastSeq, decision.snapshotWanted);
+    log.info('agent connected', {
+      version: decision.version,
+      agentVersion: hello.body.agentVersion,
+      seq: hello.seq,
+      storedSeq: decision.lastSeq,
+      firstHello: decision.firstHello,
+      snapshotRequested: decision.snapshotWanted,
+    });
+  };
+
+  const onFrame = (data: RawData, isBinary: boolean): void => {
+    if (phase === 'ending') return;
+    dead.refresh();
+    if (isBinary) {
+      end(CLOSE_CODES.malformed, 'frame is binary: expected JSON text');
+      return;
+    }
+    const text = textOf(data);
+    if (stream === undefined) {
+      onHello(text);
+      return;
+    }
+    const parsed = parseAgentFrame(text, { maxFrameBytes: limits.maxFrameBytes, version: PROTOCOL_VERSION });
+    if (parsed.ok) stream.receive(parsed.message, Buffer.byteLength(text));
+    else end(parsed.closeCode, parsed.reason, 'warn', { detail: parsed.detail });
+  };
+
+  const connection: Connection = {
+    get cluster() {
+      return cluster;
+    },
+    get open() {
+      return phase === 'open';
+    },
+    send,
+    end: (code, reason) => {
+      end(code, reason, 'info');
+    },
+    terminate: () => {
+      cut('link cut by the hub', 'info');
+    },
+    pause: () => {
+      socket.pause();
+    },
+    resume: () => {
+      socket.resume();
+      if (phase !== 'ending') dead.refresh();
+    },
+    closed,
+  };
+
+  socket.on('message', (data, isBinary) => {
+    try {
+      onFrame(data, isBinary);
+    } catch (error) {
+      end(CLOSE_CODES.shutdown, 'the hub failed on this frame: reconnect', 'error', { error });
+    }
+  });
+  socket.on('error', (error) => {
+    // ws has closed the link already when a frame broke the websocket rules (too large, not UTF-8).
+    const refused = closeCodeOfSocketError(error, limits.maxFrameBytes);
+    if (refused === undefined || !ended({ ...refused, by: 'hub', level: 'warn' })) {
+      transportError ??= error.message;
+    }
+  });
+  socket.on('close', (code, reason) => {
+    ended({ by: 'agent', code, reason: reason.toString('utf8'), level: 'info' });
+    host.ended(connection);
+    const own = ending ?? { by: 'agent', code, reason: '', level: 'info' };
+    log[own.level]('agent link closed', {
+      cluster,
+      code: own.code,
+      reason: own.reason,
+      by: own.by,
+      ...(own.detail === undefined || own.detail === own.reason ? {} : { detail: own.detail }),
+      ...(transportError === undefined ? {} : { transportError }),
+      ...(own.error === undefined ? {} : { error: own.error }),
+    });
+    markClosed();
+  });
+
+  if (!auth.ok) {
+    if (auth.error === undefined) end(auth.code, auth.reason);
+    else end(auth.code, auth.reason, 'error', { error: auth.error });
+    if (auth.cluster !== undefined && auth.refusal !== undefined) {
+      try {
+        store.recordRefusal(auth.cluster, auth.refusal, now());
+      } catch (error) {
+        log.error('could not keep a refusal on its cluster', { cluster, error });
+      }
+    }
+    return connection;
+  }
+  log = log.child({ cluster });
+  timer(options.helloTimeoutMs, () => {
+    if (phase === 'hello') end(CLOSE_CODES.invalidMessage, `hello: none within ${options.helloTimeoutMs} ms`);
+  });
+  return connection;
+}
