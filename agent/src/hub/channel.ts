@@ -155,6 +155,9 @@ export class HubChannel {
             session = new Session(socket, {
               epoch: this.#options.epoch,
               nextSeq: () => ++this.#seq,
+              returnSeq: (seq) => {
+                if (seq === this.#seq) this.#seq -= 1;
+              },
               hello: facts,
               reporter: this.#options.reporter,
               hints: this.#hints,

@@ -33,6 +33,11 @@ export interface SessionOptions {
   readonly epoch: string;
   /** The epoch's seq counter, shared by every connection of the process. */
   readonly nextSeq: () => number;
+  /**
+   * Gives back the seq just taken, when its message could not be framed (it is dropped): new messages
+   * on a connection are consecutive, and the hub closes a link that skips one.
+   */
+  readonly returnSeq: (seq: number) => void;
   /** The hello's body, less the digest (the reporter's, taken when the hello goes). */
   readonly hello: Omit<HelloBody, 'snapshotDigest'>;
   readonly reporter: HubReporter;
@@ -158,8 +163,12 @@ export class Session {
       const next = reporter.outbox.next(this.#limits.maxUnacked, this.#options.nextSeq);
       if (next === undefined) return;
       const text = this.#frame(next);
-      if (text === undefined) reporter.outbox.discard(next.seq);
-      else this.#write(text);
+      if (text !== undefined) {
+        this.#write(text);
+        continue;
+      }
+      reporter.outbox.discard(next.seq);
+      if (!next.resend) this.#options.returnSeq(next.seq);
     }
   }
 

@@ -41,6 +41,11 @@ export interface NewCluster {
   readonly path: string;
   /** The namespace the agent installs into and follows; '' for the agent's default. */
   readonly targetNamespace: string;
+  /**
+   * The name of the Secret (in the agent's namespace, made by the operator) holding the Git credential
+   * of a private repo; '' for a public one. The hub keeps only the name, never the credential.
+   */
+  readonly credentialsSecret: string;
 }
 
 /** The cluster's latest sync, kept on the cluster row for the fleet view. */
@@ -73,7 +78,10 @@ export interface Cluster extends NewCluster {
   readonly lastHeardAt: Date | undefined;
   readonly sync: SyncSummary | undefined;
   readonly health: HealthSummary | undefined;
-  /** The last hello the hub refused (a different cluster UID), until a hello is accepted again. */
+  /**
+   * The last connection the hub refused (a hello from a different cluster UID, or the cluster's revoked
+   * credential), until a hello is accepted again.
+   */
   readonly refusal: { readonly message: string; readonly at: Date } | undefined;
   readonly recovery: Recovery | undefined;
 }
