@@ -24,6 +24,16 @@ export const LABELS_MAX = 64;
 export const LABEL_KEY_PREFIX_MAX = 253;
 export const REPO_SCHEMES: readonly string[] = ['https:', 'http:'];
 
+/** A Secret's name: a DNS-1123 subdomain of at most 253 characters. */
+export function secretNameProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > LABEL_KEY_PREFIX_MAX) return `must be at most ${LABEL_KEY_PREFIX_MAX} characters`;
+  if (!DNS_SUBDOMAIN.test(value)) {
+    return 'must be a Secret name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
+  }
+  return undefined;
+}
+
 export function dnsLabelProblem(value: string): string | undefined {
   if (value.length === 0) return 'must not be empty';
   if (value.length > NAME_MAX) return `must be at most ${NAME_MAX} characters`;
