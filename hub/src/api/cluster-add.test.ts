@@ -28,7 +28,12 @@ describe('adding a cluster and issuing its one-time enrollment token', () => {
     assert.equal(added.cluster.name, 'new-minimal');
     assert.equal(added.cluster.state, 'pending');
     assert.deepEqual(added.cluster.labels, {});
-    assert.deepEqual(added.cluster.source, { repo: 'https://git.example/fleet.git', ref: 'main', path: '' });
+    assert.deepEqual(added.cluster.source, {
+      repo: 'https://git.example/fleet.git',
+      ref: 'main',
+      path: '',
+      credentialsSecret: null,
+    });
     assert.equal(added.cluster.targetNamespace, '');
     assert.equal(added.cluster.stale, false);
     const { token, expiresAt, installUrl } = added.enrollment;
@@ -49,6 +54,7 @@ describe('adding a cluster and issuing its one-time enrollment token', () => {
       ref: 'release/1.2',
       path: 'clusters/prod',
       targetNamespace: 'apps',
+      credentialsSecret: 'git-credentials',
     });
     assert.equal(status, 201);
     assert.deepEqual(added.cluster.labels, { env: 'prod', 'example.com/team': 'a' });
@@ -56,6 +62,7 @@ describe('adding a cluster and issuing its one-time enrollment token', () => {
       repo: 'https://git.example/org/fleet.git',
       ref: 'release/1.2',
       path: 'clusters/prod',
+      credentialsSecret: 'git-credentials',
     });
     assert.equal(added.cluster.targetNamespace, 'apps');
     assert.deepEqual(t.store.getCluster('new-full')?.labels, { env: 'prod', 'example.com/team': 'a' });
@@ -85,10 +92,7 @@ describe('adding a cluster and issuing its one-time enrollment token', () => {
         /^body field repo: must not carry a user/,
       ],
       [{ name: 'c', repo: 'https://ghp_x@git.example/fleet.git' }, /^body field repo: must not carry a user/],
-      [
-        { name: 'c', repo: 'file:///srv/fleet.git' },
-        /^body field repo: must be an http\(s\) URL/,
-      ],
+      [{ name: 'c', repo: 'file:///srv/fleet.git' }, /^body field repo: must be an http\(s\) URL/],
       [{ name: 'c', repo, ref: 'a..b' }, /^body field ref: must not contain "\.\."/],
       [{ name: 'c', repo, path: '../other' }, 'body field path: must not contain ".."'],
       [{ name: 'c', repo, path: '/etc' }, /^body field path: must be relative/],

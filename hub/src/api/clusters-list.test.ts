@@ -69,7 +69,12 @@ describe('listing the fleet', () => {
     assert.deepEqual(current, {
       name: 'enrolled-current',
       labels: { env: 'prod', team: 'a' },
-      source: { repo: 'https://git.example/fleet.git', ref: 'main', path: 'clusters/enrolled-current' },
+      source: {
+        repo: 'https://git.example/fleet.git',
+        ref: 'main',
+        path: 'clusters/enrolled-current',
+        credentialsSecret: null,
+      },
       targetNamespace: '',
       state: 'enrolled',
       connected: true,

@@ -34,7 +34,13 @@ export interface ClusterSyncJson {
 export interface ClusterJson {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly source: { readonly repo: string; readonly ref: string; readonly path: string };
+  readonly source: {
+    readonly repo: string;
+    readonly ref: string;
+    readonly path: string;
+    /** The Secret with the Git credential, by name; null for a public repo. */
+    readonly credentialsSecret: string | null;
+  };
   readonly targetNamespace: string;
   readonly state: ClusterState;
   readonly connected: boolean;
@@ -129,7 +135,12 @@ export function clusterJson(cluster: Cluster, live: { connected: boolean; stale:
   return {
     name: cluster.name,
     labels: cluster.labels,
-    source: { repo: cluster.repo, ref: cluster.ref, path: cluster.path },
+    source: {
+      repo: cluster.repo,
+      ref: cluster.ref,
+      path: cluster.path,
+      credentialsSecret: cluster.credentialsSecret === '' ? null : cluster.credentialsSecret,
+    },
     targetNamespace: cluster.targetNamespace,
     state: cluster.state,
     connected: live.connected,

@@ -4,13 +4,14 @@ import { HEALTH_STATUSES } from '@ferry/shared';
 import { z } from 'zod';
 import { CLUSTER_STATES, ROLES, SYNC_RESULTS } from '../store/index.ts';
 import {
+  LABELS_MAX,
   dnsLabelProblem,
   gitRefProblem,
-  LABELS_MAX,
   labelKeyProblem,
   labelValueProblem,
   repoPathProblem,
   repoProblem,
+  secretNameProblem,
   tokenNameProblem,
 } from './fields.ts';
 import { parseSelector } from './selector.ts';
@@ -43,6 +44,9 @@ function oneOf<const T extends readonly [string, ...string[]]>(
 export const clusterNameSchema = checked(dnsLabelProblem);
 export const targetNamespaceSchema = checked((value) => (value === '' ? undefined : dnsLabelProblem(value)));
 export const tokenNameSchema = checked(tokenNameProblem);
+export const credentialsSecretSchema = checked((value) =>
+  value === '' ? undefined : secretNameProblem(value),
+);
 export const repoSchema = checked(repoProblem);
 export const gitRefSchema = checked(gitRefProblem);
 export const repoPathSchema = checked(repoPathProblem);
@@ -107,6 +111,8 @@ export const createClusterBodySchema = z.strictObject({
   ref: gitRefSchema.default('main'),
   path: repoPathSchema.default(''),
   targetNamespace: targetNamespaceSchema.default(''),
+  /** The Secret (made by the operator in the agent's namespace) with the Git credential; '' for none. */
+  credentialsSecret: credentialsSecretSchema.default(''),
 });
 
 export const enrollBodySchema = z.strictObject({

@@ -180,7 +180,12 @@ describe('ferry against a real hub', () => {
     };
     assert.deepEqual(
       [cluster.name, cluster.state, cluster.source, cluster.labels],
-      ['prod-eu-1', 'pending', { repo: REPO, ref: 'main', path: 'clusters/prod-eu-1' }, { env: 'prod' }],
+      [
+        'prod-eu-1',
+        'pending',
+        { repo: REPO, ref: 'main', path: 'clusters/prod-eu-1', credentialsSecret: null },
+        { env: 'prod' },
+      ],
     );
   });
 

@@ -26,7 +26,12 @@ export interface SyncJson {
 export interface ClusterJson {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly source: { readonly repo: string; readonly ref: string; readonly path: string };
+  readonly source: {
+    readonly repo: string;
+    readonly ref: string;
+    readonly path: string;
+    readonly credentialsSecret: string | null;
+  };
   readonly targetNamespace: string;
   readonly state: ClusterState;
   readonly connected: boolean;

@@ -31,6 +31,8 @@ export interface NewClusterBody {
   readonly ref: string;
   readonly path: string;
   readonly targetNamespace: string;
+  /** '' for a public repo. */
+  readonly credentialsSecret: string;
 }
 
 /** Clusters per page the CLI asks for (the API's maximum). */

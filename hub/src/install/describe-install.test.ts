@@ -13,12 +13,16 @@ before(async () => {
 
 describe('describeInstall', () => {
   it('reads back the source, image and hub of a served manifest', () => {
-    const text = renderInstallManifest(shipped, sampleValues({ ref: 'tag:v1.2.0' }, SAMPLE_CA));
+    const text = renderInstallManifest(
+      shipped,
+      sampleValues({ ref: 'tag:v1.2.0', credentialsSecret: 'git-credentials' }, SAMPLE_CA),
+    );
     assert.deepEqual(describeInstall(text), {
       repo: 'https://git.example.com/fleet.git',
       ref: 'tag:v1.2.0',
       path: 'clusters/prod-eu-1',
       targetNamespace: 'apps',
+      credentialsSecret: 'git-credentials',
       image: shipped.image,
       hubUrl: 'https://hub.example.com:8443',
       cluster: 'prod-eu-1',

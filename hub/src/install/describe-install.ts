@@ -23,6 +23,8 @@ export interface InstallDescription {
   readonly path: string;
   /** The GitSync's target namespace, or its schema default (default) when it names none. */
   readonly targetNamespace: string;
+  /** The Secret with the Git credential the GitSync names; undefined for a public repo. */
+  readonly credentialsSecret: string | undefined;
   /** The agent container's image, as the Deployment names it. */
   readonly image: string;
   /** The hub URL in the bootstrap Secret; undefined for a manifest without one (standalone). */
@@ -91,6 +93,7 @@ export function describeInstall(manifestText: string): InstallDescription {
     ref: optionalString(dig(spec, 'ref'), 'spec.ref') ?? 'main',
     path: optionalString(dig(spec, 'path'), 'spec.path') ?? '',
     targetNamespace: optionalString(dig(spec, 'targetNamespace'), 'spec.targetNamespace') ?? 'default',
+    credentialsSecret: optionalString(dig(spec, 'credentials', 'secretName'), 'spec.credentials.secretName'),
     image: agentImage(objects),
     hubUrl: optionalString(dig(stringData, HUB_SECRET_KEYS.url), `Secret ${HUB_SECRET} url`),
     cluster: optionalString(dig(secret, 'metadata', 'annotations', CLUSTER_ANNOTATION), CLUSTER_ANNOTATION),

@@ -14,6 +14,8 @@ export interface InstallCluster {
   readonly path: string;
   /** '' for the agent's default (the static manifest's value is kept). */
   readonly targetNamespace: string;
+  /** The Secret in ferry-system with the Git credential (the operator makes it); '' for none. */
+  readonly credentialsSecret: string;
 }
 
 export interface InstallValues {
@@ -27,6 +29,7 @@ export interface InstallValues {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TOKEN = /^[A-Za-z0-9_-]{16,512}$/;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
@@ -88,6 +91,11 @@ export function checkInstallValues(values: InstallValues): InstallValues {
     (cluster.targetNamespace.length > 63 || !DNS_LABEL.test(cluster.targetNamespace))
   )
     refuse('cluster.targetNamespace', `"${cluster.targetNamespace}" is not a namespace name (a DNS label)`);
+  if (
+    cluster.credentialsSecret !== '' &&
+    (cluster.credentialsSecret.length > 253 || !DNS_SUBDOMAIN.test(cluster.credentialsSecret))
+  )
+    refuse('cluster.credentialsSecret', `"${cluster.credentialsSecret}" is not a Secret name`);
   // The token itself never goes into a message.
   if (!TOKEN.test(values.enrollmentToken))
     refuse('enrollmentToken', 'must be 16 to 512 base64url characters');

@@ -91,6 +91,19 @@ describe('renderInstallManifest', () => {
     assert.equal(Object.values(spec).includes(''), false);
   });
 
+  it('names the Git credentials Secret of a private repo in spec.credentials, and nothing for a public one', () => {
+    const spec = gitSyncSpecOf(
+      objectsOf(renderInstallManifest(shipped, sampleValues({ credentialsSecret: 'git-credentials' }))),
+    );
+    assert.deepEqual(spec.credentials, { secretName: 'git-credentials' });
+    const publicSpec = gitSyncSpecOf(objectsOf(renderInstallManifest(shipped, sampleValues())));
+    assert.equal('credentials' in publicSpec, false);
+    assert.match(
+      refusal(sampleValues({ credentialsSecret: 'Not A Name' })).message,
+      /cluster\.credentialsSecret/,
+    );
+  });
+
   it('puts the hub URL and the one-time token (and the CA when given) in Secret ferry-agent-hub', () => {
     const plain = find(
       objectsOf(renderInstallManifest(shipped, sampleValues())),

@@ -30,6 +30,8 @@ export function bootstrapGitSync(gitSyncText: string, cluster: InstallCluster, s
   ];
   if (cluster.targetNamespace !== '')
     changes.push({ key: 'targetNamespace', value: cluster.targetNamespace, after: 'path' });
+  if (cluster.credentialsSecret !== '')
+    changes.push({ key: 'credentials', value: { secretName: cluster.credentialsSecret }, after: 'interval' });
   try {
     return editYamlMapping(gitSyncText, ['spec'], changes, source);
   } catch (error) {

@@ -37,6 +37,7 @@ export function sampleValues(
       ref: 'main',
       path: 'clusters/prod-eu-1',
       targetNamespace: 'apps',
+      credentialsSecret: '',
       ...overrides,
     },
     enrollmentToken: SAMPLE_TOKEN,

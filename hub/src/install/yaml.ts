@@ -3,7 +3,17 @@
 // plain `yes`, `on`, `1.0`, `010` or `2024-01-01` are not strings, so every string that is not plainly
 // a string is quoted, and multi-line strings are literal blocks.
 import { hasControlCharacters } from './control-chars.ts';
-import { Document, isMap, isScalar, Pair, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
+import {
+  Document,
+  isMap,
+  isScalar,
+  Pair,
+  parseAllDocuments,
+  parseDocument,
+  Scalar,
+  visit,
+  YAMLMap,
+} from 'yaml';
 
 export class YamlError extends Error {
   override readonly name = 'YamlError';
@@ -23,6 +33,13 @@ export function isPlainSafe(value: string): boolean {
 }
 
 /** A scalar node for a string, quoted unless plainly a string; a literal block when it has lines. */
+function mapNode(values: Readonly<Record<string, string>>): YAMLMap {
+  const map = new YAMLMap();
+  for (const [key, value] of Object.entries(values))
+    map.items.push(new Pair(new Scalar(key), stringNode(value)));
+  return map;
+}
+
 function stringNode(value: string): Scalar {
   const node = new Scalar(value);
   if (value.includes('\n') && !hasControlCharacters(value, true)) node.type = 'BLOCK_LITERAL';
@@ -60,10 +77,13 @@ export function parseYamlStream(text: string, source: string): unknown[] {
   return values;
 }
 
-/** A change to one key of a mapping: set it (inserted after `after` when new), or delete it (undefined). */
+/**
+ * A change to one key of a mapping: set it to a string or to a mapping of strings (inserted after
+ * `after` when new), or delete it (undefined).
+ */
 export interface MappingChange {
   readonly key: string;
-  readonly value: string | undefined;
+  readonly value: string | Readonly<Record<string, string>> | undefined;
   /** Where a new key goes: after this key when present, else at the end. */
   readonly after?: string;
 }
@@ -91,7 +111,7 @@ export function editYamlMapping(
       continue;
     }
     const at = indexOf(change.key);
-    const node = stringNode(change.value);
+    const node = typeof change.value === 'string' ? stringNode(change.value) : mapNode(change.value);
     if (at >= 0) {
       mapping.set(change.key, node);
       continue;

@@ -10,6 +10,7 @@ export interface ClusterRow {
   ref: string;
   path: string;
   target_namespace: string;
+  credentials_secret: string;
   state: ClusterState;
   cluster_uid: string | null;
   agent_version: string | null;
@@ -33,7 +34,7 @@ export interface ClusterRow {
   recovery_expected: number | null;
 }
 
-export const CLUSTER_COLUMNS = `name, labels, repo, ref, path, target_namespace, state, cluster_uid, agent_version,
+export const CLUSTER_COLUMNS = `name, labels, repo, ref, path, target_namespace, credentials_secret, state, cluster_uid, agent_version,
   kubernetes_version, created_at, enrolled_at, last_heard_at, sync_id, sync_revision, sync_result,
   sync_commit_time, sync_started_at, applied_revision, last_applied_at, health_status, health_message,
   refusal, refused_at, recovery_started_at, recovered_at, recovery_expected`;
@@ -46,6 +47,7 @@ export function toCluster(row: ClusterRow): Cluster {
     ref: row.ref,
     path: row.path,
     targetNamespace: row.target_namespace,
+    credentialsSecret: row.credentials_secret,
     state: row.state,
     clusterUid: orUndefined(row.cluster_uid),
     agentVersion: orUndefined(row.agent_version),

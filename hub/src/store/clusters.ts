@@ -28,8 +28,8 @@ export function clusterMethods({ db }: StoreContext): ClusterMethods {
       db.transaction(() => {
         const inserted = db
           .prepare(
-            `INSERT INTO clusters (name, labels, repo, ref, path, target_namespace, state, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (name) DO NOTHING`,
+            `INSERT INTO clusters (name, labels, repo, ref, path, target_namespace, credentials_secret, state, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (name) DO NOTHING`,
           )
           .run(
             cluster.name,
@@ -38,6 +38,7 @@ export function clusterMethods({ db }: StoreContext): ClusterMethods {
             cluster.ref,
             cluster.path,
             cluster.targetNamespace,
+            cluster.credentialsSecret,
             ms(now),
           );
         const created = inserted.changes === 1 ? get(cluster.name) : undefined;

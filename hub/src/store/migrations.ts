@@ -12,7 +12,14 @@ export interface Migration {
 }
 
 /** Append only: a released migration is never edited, a change is a new one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: SCHEMA_V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: SCHEMA_V1 },
+  {
+    version: 2,
+    name: 'clusters: the Secret with the Git credential of a private repo',
+    sql: "ALTER TABLE clusters ADD COLUMN credentials_secret TEXT NOT NULL DEFAULT '';",
+  },
+];
 
 export interface MigrationOutcome {
   readonly from: number;

@@ -47,6 +47,7 @@ export function newCluster(name: string, labels: Record<string, string> = {}): N
     ref: 'main',
     path: `clusters/${name}`,
     targetNamespace: '',
+    credentialsSecret: '',
   };
 }
 

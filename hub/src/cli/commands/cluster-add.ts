@@ -7,7 +7,7 @@ import { CONNECTION_OPTIONS, CONNECTION_USAGE, HELP_OPTION, parseFlags, parseLab
 import { deliverManifest } from './install-output.ts';
 
 export const CLUSTER_ADD_USAGE = `usage: ferry cluster add NAME --repo URL [--ref REF] [--path P] [--target-namespace NS]
-                         [--label K=V ...] [-f FILE] [--hub URL] [--ca FILE]
+                         [--credentials-secret NAME] [--label K=V ...] [-f FILE] [--hub URL] [--ca FILE]
 
 Registers cluster NAME at the hub, following a repo path, and prints its install manifest: the
 release's agent manifest with this cluster's repo, ref, path and a one-time enrollment token filled
@@ -19,6 +19,9 @@ default): \`ferry cluster install-manifest NAME\` gives a new one.
   --ref REF                branch, tag:NAME, semver:RANGE or commit:SHA (default main)
   --path P                 folder in the repository (default: its root)
   --target-namespace NS    namespace for objects that name none (default: the agent's, "default")
+  --credentials-secret NAME  a private repo: the Secret in ferry-system holding its Git credential
+                           (username and password, or bearerToken). You create it in the cluster;
+                           the hub and the manifest only name it
   --label K=V              a label of the cluster, for --selector (repeatable)
   -f, --file FILE          write the manifest to FILE (mode 0600) instead of stdout
 ${CONNECTION_USAGE}
@@ -27,6 +30,9 @@ examples:
   ferry cluster add prod-eu-1 --repo https://git.example.com/fleet.git --path clusters/prod-eu-1 \\
     --label env=prod --label region=eu | kubectl --context prod-eu-1 apply -f -
   ferry cluster add staging --repo https://git.example.com/fleet.git --ref tag:v1.4.0 -f staging.yaml
+  ferry cluster add private --repo https://git.example.com/private.git --credentials-secret git-credentials
+    (then, in that cluster: kubectl -n ferry-system create secret generic git-credentials \
+       --from-literal=username=ferry --from-literal=password=TOKEN)
 
 exit codes: 0 added, 1 failure (e.g. the name exists), 2 usage, 4 unauthorized (needs an admin token),
 5 hub unreachable`;
@@ -37,6 +43,7 @@ const OPTIONS = {
   ref: { type: 'string', default: 'main' },
   path: { type: 'string', default: '' },
   'target-namespace': { type: 'string', default: '' },
+  'credentials-secret': { type: 'string', default: '' },
   label: { type: 'string', multiple: true },
   file: { type: 'string', short: 'f' },
   ...HELP_OPTION,
@@ -62,6 +69,7 @@ export async function runClusterAdd(argv: readonly string[], io: CliIo): Promise
     ref: values.ref,
     path: values.path,
     targetNamespace: values['target-namespace'],
+    credentialsSecret: values['credentials-secret'],
   };
   const connection = resolveConnection(values, io);
   const { cluster, enrollment } = await createCluster(connection, body);

@@ -55,6 +55,9 @@ export function deliverManifest(options: DeliverOptions, io: CliIo): void {
     `install manifest for cluster ${cluster.name}: repo ${description.repo}, ref ${description.ref}, ` +
       `path ${shown(description.path)}, image ${description.image}${pinned}; ` +
       `apply with kubectl apply -f ${file ?? '-'}\n` +
+      (description.credentialsSecret === undefined
+        ? ''
+        : `the repo is private: create Secret ferry-system/${description.credentialsSecret} (username and password, or bearerToken) in the cluster\n`) +
       `it reports to ${description.hubUrl ?? '(no hub)'}; its one-time enrollment token is valid until ` +
       `${enrollment.expiresAt} and works once\n`,
   );
