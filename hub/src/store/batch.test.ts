@@ -117,6 +117,17 @@ describe('storing a batch of agent records', () => {
     assert.deepEqual(store.getCluster('c1')?.lastHeardAt, at(400));
   });
 
+  it('keeps when a revision was first applied: a later sync of the same revision does not move it (lag)', () => {
+    const first = sync('s7', at(500), { revision: 'rev-same' });
+    const again = sync('s8', at(600), { revision: 'rev-same', commitTime: first.commitTime });
+    store.applyAgentBatch('c1', [{ epoch: 'e-lag', seq: 1, type: 'sync', sync: first }], at(502));
+    store.applyAgentBatch('c1', [{ epoch: 'e-lag', seq: 2, type: 'sync', sync: again }], at(602));
+    const summary = store.getCluster('c1')?.sync;
+    assert.equal(summary?.syncId, 's8');
+    assert.equal(summary.appliedRevision, 'rev-same');
+    assert.deepEqual(summary.lastAppliedAt, new Date(at(500).getTime() + 1200));
+  });
+
   it('keeps drift reports within the bound and flags the drifted resource', () => {
     store.applyAgentBatch(
       'c2',

@@ -66,7 +66,7 @@ export function storeSync(db: Db, clusterId: number, sync: SyncRecord): boolean 
     `UPDATE clusters SET sync_id = ?, sync_revision = ?, sync_result = ?, sync_commit_time = ?,
        sync_started_at = ?, health_status = ?, health_message = ?,
        applied_revision = CASE WHEN ? THEN ? ELSE applied_revision END,
-       last_applied_at = CASE WHEN ? THEN ? ELSE last_applied_at END
+       last_applied_at = CASE WHEN ? AND applied_revision IS NOT ? THEN ? ELSE last_applied_at END
      WHERE id = ? AND (sync_started_at IS NULL OR sync_started_at <= ?)`,
   ).run(
     sync.syncId,
@@ -79,6 +79,8 @@ export function storeSync(db: Db, clusterId: number, sync: SyncRecord): boolean 
     applied ? 1 : 0,
     orNull(sync.revision),
     applied ? 1 : 0,
+    // A later sync of the same revision (the interval's) leaves the time it was first applied alone.
+    orNull(sync.revision),
     ms(sync.startedAt) + sync.durationMs,
     clusterId,
     ms(sync.startedAt),

@@ -55,7 +55,10 @@ export interface SyncSummary {
   readonly result: SyncResult;
   readonly commitTime: Date | undefined;
   readonly startedAt: Date;
-  /** The revision of the latest sync that applied, and when it finished (lag = lastAppliedAt - commitTime). */
+  /**
+   * The revision of the latest sync that applied, and when a sync first applied it (lag = lastAppliedAt
+   * - commitTime: a later sync of the same revision does not move it).
+   */
   readonly appliedRevision: string | undefined;
   readonly lastAppliedAt: Date | undefined;
 }
