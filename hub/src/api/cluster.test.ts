@@ -68,9 +68,13 @@ describe('one cluster: detail, removal and a refresh hint', () => {
     assert.equal(t.channel.refreshes.length, before);
   });
 
-  it('deletes a cluster: 204, then it is gone', async () => {
+  it('deletes a cluster: 204, then it is gone, and its agent is cut off', async () => {
+    t.channel.connected.add('doomed');
     const answer = await t.request('DELETE', '/api/v1/clusters/doomed', { token: t.adminToken });
     assert.equal(answer.status, 204);
+    assert.deepEqual(t.channel.disconnects, [
+      { cluster: 'doomed', reason: 'the cluster was deleted from the hub' },
+    ]);
     assert.equal(answer.text, '');
     assert.equal((await t.request('GET', '/api/v1/clusters/doomed', { token: t.adminToken })).status, 404);
     assert.equal((await t.request('DELETE', '/api/v1/clusters/doomed', { token: t.adminToken })).status, 404);

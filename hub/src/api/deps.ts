@@ -8,6 +8,11 @@ export interface ChannelView {
   isConnected(cluster: string): boolean;
   /** Sends a refresh hint; false when the cluster's agent is not connected. */
   refresh(cluster: string, reason: string): boolean;
+  /**
+   * Closes the cluster's link, if any, with 4401 (its credential no longer works: the cluster was
+   * deleted or its credential revoked); false when it had none.
+   */
+  disconnect(cluster: string, reason: string): boolean;
 }
 
 export interface AppDeps {

@@ -18,18 +18,25 @@ export const PUBLIC_URL = 'https://hub.example.com:8443';
 export interface ChannelDouble extends ChannelView {
   readonly connected: Set<string>;
   readonly refreshes: { cluster: string; reason: string }[];
+  readonly disconnects: { cluster: string; reason: string }[];
 }
 
 export function channelDouble(): ChannelDouble {
   const connected = new Set<string>();
   const refreshes: { cluster: string; reason: string }[] = [];
+  const disconnects: { cluster: string; reason: string }[] = [];
   return {
     connected,
     refreshes,
+    disconnects,
     isConnected: (cluster) => connected.has(cluster),
     refresh: (cluster, reason) => {
       refreshes.push({ cluster, reason });
       return connected.has(cluster);
+    },
+    disconnect: (cluster, reason) => {
+      disconnects.push({ cluster, reason });
+      return connected.delete(cluster);
     },
   };
 }

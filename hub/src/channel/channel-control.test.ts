@@ -34,6 +34,24 @@ describe('the channel, for the rest of the hub', () => {
     }
   });
 
+  it('disconnects a cluster with 4401 and the reason, and says false for one not connected', async () => {
+    const hub = await startTestHub();
+    try {
+      const { credential, clusterUid } = hub.enroll('doomed');
+      const link = await connectAgent(hub.url, credential);
+      link.send(agentSession(clusterUid).hello());
+      await link.take('welcome');
+      assert.equal(hub.channel.disconnect('doomed', 'the cluster was deleted from the hub'), true);
+      assert.deepEqual(await link.closed, {
+        code: CLOSE_CODES.unauthorized,
+        reason: 'the cluster was deleted from the hub',
+      });
+      assert.equal(hub.channel.disconnect('nowhere', 'gone'), false);
+    } finally {
+      await hub.stop();
+    }
+  });
+
   it('on close, commits and acks what it received, then ends every link with 4000', async () => {
     // Commits wait ten minutes: what is acked at the end, the shutdown acked.
     const hub = await startTestHub({ flushIntervalMs: 600_000 });

@@ -18,6 +18,8 @@ export interface AgentChannel {
   isConnected(cluster: string): boolean;
   /** Sends a refresh hint; false when the cluster's agent is not connected. */
   refresh(cluster: string, reason: string): boolean;
+  /** Closes the cluster's link, if any, with 4401 and `reason`; false when it had none. */
+  disconnect(cluster: string, reason: string): boolean;
   /** Connected clusters, for the fleet view and tests. */
   connectedClusters(): readonly string[];
   /** Closes every link with 4000 (shutdown), after flushing and acking what is stored. */
@@ -138,6 +140,12 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
         type: 'refresh',
         body: { reason: reason.slice(0, MAX_REFRESH_REASON) },
       });
+    },
+    disconnect: (cluster, reason) => {
+      const link = current.get(cluster);
+      if (link === undefined) return false;
+      link.end(CLOSE_CODES.unauthorized, reason);
+      return true;
     },
     connectedClusters: () => [...current.keys()].filter((cluster) => openLink(cluster) !== undefined).sort(),
     close: () => {

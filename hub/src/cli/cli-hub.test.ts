@@ -58,7 +58,7 @@ function ferry(args: readonly string[], env: Record<string, string>, stdin?: str
   });
 }
 
-const channel: ChannelView = { isConnected: () => false, refresh: () => false };
+const channel: ChannelView = { isConnected: () => false, refresh: () => false, disconnect: () => false };
 
 describe('ferry against a real hub', () => {
   let store: TempStore;
