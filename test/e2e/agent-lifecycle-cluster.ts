@@ -38,6 +38,11 @@ export interface AgentClusterOptions {
   /** The repo folder the GitSync follows, and the files of the repo's first commit. */
   readonly path: string;
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * Installs from an install manifest instead of `kubectl apply -k` and a bootstrap ConfigMap: given the
+   * repo's URL, answers the manifest (the hub's `GET /install/<token>`), which is applied as it is.
+   */
+  readonly manifest?: (repoUrl: string) => Promise<string>;
 }
 
 export class AgentCluster {
@@ -56,7 +61,10 @@ export class AgentCluster {
     this.#scratch = mkdtempSync(join(tmpdir(), `ferry-${options.cluster}-`));
   }
 
-  /** Adds the cluster, installs the profile, creates the Secret, the repo and the bootstrap ConfigMap. */
+  /**
+   * Adds the cluster, creates the repo, installs the profile (or the given manifest), creates the Git
+   * credentials Secret and (without a manifest) the bootstrap ConfigMap.
+   */
   static async install(harness: Harness, options: AgentClusterOptions): Promise<AgentCluster> {
     const fixture = new AgentCluster(harness, options);
     try {
@@ -73,7 +81,14 @@ export class AgentCluster {
     await harness.addCluster(options.cluster);
     this.#added = true;
     await this.kubectl(['create', 'namespace', options.appNamespace]);
-    await this.kubectl(['apply', '-k', join(REPO_ROOT, PROFILES[options.profile])]);
+    const files = Object.fromEntries(
+      Object.entries(options.files).map(([name, text]) => [`${options.path}/${name}`, text]),
+    );
+    await harness.repos().create(this.repo, { files });
+    const manifest = await options.manifest?.(harness.repos().url(this.repo));
+    if (manifest === undefined)
+      await this.kubectl(['apply', '-k', join(REPO_ROOT, PROFILES[options.profile])]);
+    else await this.kubectl(['apply', '-f', '-'], manifest);
     await this.kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/gitsyncs.ferry.dev']);
     const user = harness.gitServer().users[0];
     assert.ok(user !== undefined, 'the harness Git server has a user');
@@ -87,11 +102,8 @@ export class AgentCluster {
       `--from-literal=username=${user.username}`,
       `--from-literal=password=${user.password}`,
     ]);
-    const files = Object.fromEntries(
-      Object.entries(options.files).map(([name, text]) => [`${options.path}/${name}`, text]),
-    );
-    await harness.repos().create(this.repo, { files });
-    await this.kubectl(['apply', '-f', '-'], bootstrapConfigMap(harness.repos().url(this.repo), options));
+    if (manifest === undefined)
+      await this.kubectl(['apply', '-f', '-'], bootstrapConfigMap(harness.repos().url(this.repo), options));
   }
 
   kubectl(args: readonly string[], input?: string): Promise<string> {

@@ -1,0 +1,150 @@
+// The hub suites' fixture: a real hub process (from source, its own SQLite file) and harness clusters
+// whose agents were installed from the manifests the hub served (`POST /api/v1/clusters`, then
+// `GET /install/<token>`), applied with `kubectl apply -f`, and started from the installed Deployment by
+// the in-cluster runner (its ServiceAccount, env, args, RBAC). The repos need a credential: each
+// cluster gets the Secret `git-credentials`, which the hub names and never holds. The simulated
+// kubelet (the harness's one simulation) makes the Pods of each cluster's apps namespace ready.
+import assert from 'node:assert/strict';
+import { waitFor, type Harness } from '../harness/src/index.ts';
+import { AgentCluster } from './agent-lifecycle-cluster.ts';
+import { configMap, deployment } from './agent-lifecycle-fixtures.ts';
+import { HubProcess } from './hub-process.ts';
+
+export interface ClusterJson {
+  readonly name: string;
+  readonly state: string;
+  readonly connected: boolean;
+  readonly stale: boolean;
+  readonly clusterUid: string | null;
+  readonly lastHeardAt: string | null;
+  readonly health: { readonly status: string; readonly message: string } | null;
+  readonly sync: {
+    readonly result: string;
+    readonly revision: string | null;
+    readonly appliedRevision: string | null;
+  } | null;
+  readonly refusal: { readonly message: string; readonly at: string } | null;
+}
+interface Enrollment {
+  readonly token: string;
+  readonly installUrl: string;
+}
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly next?: string;
+}
+export interface SyncJson {
+  readonly syncId: string;
+  readonly revision: string | null;
+  readonly result: string;
+}
+
+export class HubFleet {
+  readonly harness: Harness;
+  readonly hub: HubProcess;
+  readonly #clusters = new Map<string, AgentCluster>();
+  /** The one-time token each cluster was enrolled with. */
+  readonly tokens = new Map<string, string>();
+
+  private constructor(harness: Harness, hub: HubProcess) {
+    this.harness = harness;
+    this.hub = hub;
+  }
+
+  /** Starts a hub, then adds, enrolls and starts an agent on each named cluster (side by side). */
+  static async start(harness: Harness, names: readonly string[]): Promise<HubFleet> {
+    const fleet = new HubFleet(harness, await HubProcess.start());
+    try {
+      await Promise.all(names.map((name) => fleet.#install(name)));
+    } catch (error) {
+      await fleet.destroy();
+      throw error;
+    }
+    return fleet;
+  }
+
+  async #install(name: string): Promise<void> {
+    const fixture = await AgentCluster.install(this.harness, {
+      cluster: name,
+      profile: 'cluster-wide',
+      appNamespace: `${name}-apps`,
+      path: `clusters/${name}`,
+      files: {
+        'settings.yaml': configMap(`${name}-apps`, 'settings', 'one'),
+        'web.yaml': deployment(`${name}-apps`, 'web'),
+      },
+      manifest: (repoUrl) => this.#enroll(name, repoUrl),
+    });
+    this.#clusters.set(name, fixture);
+    fixture.startKubelet(`${name}-apps`);
+    await fixture.startAgent();
+  }
+
+  /** POST /api/v1/clusters, then GET the install URL it answered: the manifest to apply. */
+  async #enroll(name: string, repoUrl: string): Promise<string> {
+    const created = await this.hub.expect<{ enrollment: Enrollment }>(201, 'POST', '/api/v1/clusters', {
+      body: {
+        name,
+        labels: { env: name.endsWith('a') ? 'prod' : 'staging', fleet: 'e2e' },
+        repo: repoUrl,
+        ref: 'main',
+        path: `clusters/${name}`,
+        targetNamespace: `${name}-apps`,
+        credentialsSecret: 'git-credentials',
+      },
+    });
+    this.tokens.set(name, created.enrollment.token);
+    const answer = await fetch(created.enrollment.installUrl);
+    assert.equal(answer.status, 200, `GET ${created.enrollment.installUrl}`);
+    return answer.text();
+  }
+
+  on(name: string): AgentCluster {
+    const cluster = this.#clusters.get(name);
+    assert.ok(cluster !== undefined, `${name} is installed`);
+    return cluster;
+  }
+
+  cluster(name: string): Promise<ClusterJson> {
+    return this.hub.expect<ClusterJson>(200, 'GET', `/api/v1/clusters/${name}`);
+  }
+
+  head(name: string): Promise<string> {
+    return this.harness.repos().head(this.on(name).repo, 'main');
+  }
+
+  /**
+   * Waits until the hub shows `name` connected, with a sync of `sha` applied and health Current. The
+   * agent's revisions read `main@sha1:<sha>`.
+   */
+  waitApplied(name: string, sha: string, what: string): Promise<ClusterJson> {
+    let last: ClusterJson | undefined;
+    return waitFor(
+      async () => {
+        const view = await this.cluster(name);
+        last = view;
+        return view.connected &&
+          (view.sync?.appliedRevision ?? '').endsWith(sha) &&
+          view.health?.status === 'Current'
+          ? view
+          : undefined;
+      },
+      {
+        what,
+        timeoutMs: 120_000,
+        intervalMs: 250,
+        onTimeout: () => ({
+          detail: `hub view: ${JSON.stringify(last)}\nhub log: ${this.hub.logTail()}`,
+          logTail: this.on(name).logTails(),
+        }),
+      },
+    );
+  }
+
+  /** Stops every agent and kubelet, removes the clusters, stops the hub and removes its data. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.#clusters.values()].map((fixture) => fixture.destroy()));
+    await this.hub.stop();
+    this.hub.remove();
+  }
+}
