@@ -51,9 +51,16 @@ export class HubFleet {
     this.hub = hub;
   }
 
-  /** Starts a hub, then adds, enrolls and starts an agent on each named cluster (side by side). */
-  static async start(harness: Harness, names: readonly string[]): Promise<HubFleet> {
-    const fleet = new HubFleet(harness, await HubProcess.start());
+  /**
+   * Starts a hub (serving HTTPS with a CA of its own when `tls`), then adds, enrolls and starts an
+   * agent on each named cluster (side by side).
+   */
+  static async start(
+    harness: Harness,
+    names: readonly string[],
+    options: { readonly tls?: boolean } = {},
+  ): Promise<HubFleet> {
+    const fleet = new HubFleet(harness, await HubProcess.start(options));
     try {
       await Promise.all(names.map((name) => fleet.#install(name)));
     } catch (error) {
@@ -94,9 +101,12 @@ export class HubFleet {
       },
     });
     this.tokens.set(name, created.enrollment.token);
-    const answer = await fetch(created.enrollment.installUrl);
-    assert.equal(answer.status, 200, `GET ${created.enrollment.installUrl}`);
-    return answer.text();
+    const installUrl = new URL(created.enrollment.installUrl);
+    assert.equal(installUrl.origin, new URL(this.hub.url).origin, 'the install URL is on the public URL');
+    const answer = await this.hub.fetch('GET', installUrl.pathname);
+    assert.equal(answer.status, 200, `GET ${installUrl.pathname}`);
+    assert.equal(answer.contentType, 'application/yaml');
+    return answer.text;
   }
 
   on(name: string): AgentCluster {

@@ -2,7 +2,8 @@
 // both show Ready with the revision in Git; the one-time token works once; the fleet API lists and
 // filters; a refresh hint makes an agent fetch at once; with the hub stopped the agents keep syncing
 // and the restarted hub catches up with no duplicate history; a restarted agent's new epoch is
-// accepted; one cluster's credential presented by the other is refused and shown. Syncs are asked for
+// accepted; one cluster's credential presented by the other is refused and shown. The hub serves
+// HTTPS with a certificate from a CA of its own: the agents connect over wss:// trusting that CA. Syncs are asked for
 // with the hub's refresh hint or the GitSync's requested-at annotation (the manifests' interval is 60 s).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -29,7 +30,9 @@ describe('the hub with two clusters enrolled from its install manifests', { conc
   const waitApplied = (name: Name, sha: string, what: string) => fleet().waitApplied(name, sha, what);
 
   before(async () => {
-    started = await HubFleet.start(harness, NAMES);
+    // Over HTTPS with a CA of the hub's own: the agents reach it at wss:// and trust only that CA,
+    // which the install manifests carry.
+    started = await HubFleet.start(harness, NAMES, { tls: true });
   });
 
   after(async () => {
@@ -58,6 +61,13 @@ describe('the hub with two clusters enrolled from its install manifests', { conc
         'jsonpath={.data.credential}',
       ]);
       assert.ok(credential.trim().length > 0, 'the agent stored its credential in ferry-agent-credential');
+      const [agent] = on(name).agents;
+      assert.ok(agent !== undefined);
+      const configured = on(name)
+        .log(agent)
+        .find((entry) => entry.msg === 'hub configured');
+      assert.equal(configured?.hub, hub().url, 'the hub URL from the manifest, https://');
+      assert.equal(configured.customCa, true, 'the CA from the manifest, and only it, is trusted');
     }
   });
 
@@ -68,7 +78,7 @@ describe('the hub with two clusters enrolled from its install manifests', { conc
     assert.equal(answer.status, 403);
     assert.equal(answer.body.error.code, 'enrollment-refused');
     assert.equal(answer.body.error.reason, 'used');
-    const install = await fetch(`${hub().url}/install/${String(fleet().tokens.get('hub-a'))}`);
+    const install = await hub().fetch('GET', `/install/${String(fleet().tokens.get('hub-a'))}`);
     assert.equal(install.status, 404, 'the install manifest of a used token is gone');
   });
 

@@ -1,11 +1,14 @@
 // The hub as the end-to-end suites run it: `ferry-hub` from source in a child process, on a port chosen
-// at run time, with its own data directory and a known admin token; stopped (SIGTERM) or killed
-// (SIGKILL) by its PID and started again on the same port and database, as a restarted hub would be.
+// at run time, with its own data directory and a known admin token, over HTTP or HTTPS (a CA of its
+// own, which the install manifests carry to the agents); stopped (SIGTERM) or killed (SIGKILL) by its
+// PID and started again on the same port and database, as a restarted hub would be.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:https';
 import { join } from 'node:path';
+import { createPki } from '../harness/src/pki.ts';
 import { freePort, waitFor } from '../harness/src/index.ts';
 import { REPO_ROOT } from './ferry-agent.ts';
 
@@ -27,6 +30,9 @@ export class HubProcess {
   readonly adminToken: string;
   readonly logFile: string;
   readonly #extraArgs: readonly string[];
+  /** The CA (PEM) of the hub's serving certificate, when it serves HTTPS. */
+  ca: string | undefined;
+  #tlsArgs: readonly string[] = [];
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   /** How many times this hub was started (1 after start()). */
@@ -40,15 +46,26 @@ export class HubProcess {
     this.#extraArgs = extraArgs;
   }
 
-  /** Starts a hub with a fresh data directory; the admin token comes from FERRY_HUB_ADMIN_TOKEN. */
-  static async start(options: { readonly args?: readonly string[] } = {}): Promise<HubProcess> {
+  /**
+   * Starts a hub with a fresh data directory; the admin token comes from FERRY_HUB_ADMIN_TOKEN. With
+   * `tls`, it serves HTTPS with a certificate for 127.0.0.1 from a CA of its own (`--ca-file` puts that
+   * CA into the install manifests, so agents reach it over wss:// and trust only it).
+   */
+  static async start(
+    options: { readonly args?: readonly string[]; readonly tls?: boolean } = {},
+  ): Promise<HubProcess> {
     const hub = new HubProcess(await freePort(), options.args ?? []);
+    if (options.tls === true) {
+      const pki = await createPki(join(hub.dataDir, 'pki'), 'ferry-hub');
+      hub.ca = readFileSync(pki.caCert, 'utf8');
+      hub.#tlsArgs = ['--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--ca-file', pki.caCert];
+    }
     await hub.startAgain();
     return hub;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.ca === undefined ? 'http' : 'https'}://127.0.0.1:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -77,6 +94,7 @@ export class HubProcess {
         this.url,
         '--log-level',
         'debug',
+        ...this.#tlsArgs,
         ...this.#extraArgs,
       ],
       {
@@ -97,8 +115,8 @@ export class HubProcess {
     await waitFor(
       async () => {
         if (this.#child !== child) throw new Error(`the hub exited at start:\n${this.logTail()}`);
-        const answer = await fetch(`${this.url}/healthz`).catch(() => undefined);
-        return answer?.ok === true ? true : undefined;
+        const answer = await this.fetch('GET', '/healthz').catch(() => undefined);
+        return answer?.status === 200 ? true : undefined;
       },
       { what: 'the hub to answer /healthz', timeoutMs: 60_000, intervalMs: 100 },
     );
@@ -128,17 +146,59 @@ export class HubProcess {
     path: string,
     options: { readonly body?: unknown; readonly token?: string } = {},
   ): Promise<ApiAnswer<T>> {
-    const answer = await fetch(`${this.url}${path}`, {
-      method,
+    const answer = await this.fetch(method, path, {
       headers: {
         authorization: `Bearer ${options.token ?? this.adminToken}`,
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
-    const text = await answer.text();
-    const isJson = (answer.headers.get('content-type') ?? '').includes('json');
-    return { status: answer.status, body: (isJson && text !== '' ? JSON.parse(text) : text) as T };
+    const isJson = answer.contentType.includes('json');
+    return {
+      status: answer.status,
+      body: (isJson && answer.text !== '' ? JSON.parse(answer.text) : answer.text) as T,
+    };
+  }
+
+  /** One request to the hub, trusting its CA (and only it) when it serves HTTPS. */
+  fetch(
+    method: string,
+    path: string,
+    options: { readonly headers?: Readonly<Record<string, string>>; readonly body?: string } = {},
+  ): Promise<{ readonly status: number; readonly contentType: string; readonly text: string }> {
+    if (this.ca === undefined) {
+      return fetch(`${this.url}${path}`, {
+        method,
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+        ...(options.body === undefined ? {} : { body: options.body }),
+      }).then(async (answer) => ({
+        status: answer.status,
+        contentType: answer.headers.get('content-type') ?? '',
+        text: await answer.text(),
+      }));
+    }
+    const ca = this.ca;
+    return new Promise((resolve, reject) => {
+      const call = request(
+        `${this.url}${path}`,
+        { method, headers: options.headers ?? {}, ca, timeout: 30_000 },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            resolve({
+              status: answer.statusCode ?? 0,
+              contentType: answer.headers['content-type'] ?? '',
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+          answer.on('error', reject);
+        },
+      );
+      call.on('timeout', () => call.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      call.on('error', reject);
+      call.end(options.body);
+    });
   }
 
   /** Like api(), but a status other than `expected` throws with the answer in the message. */
