@@ -1,56 +1,9 @@
 // The fleet API's JSON as the CLI reads it (docs/api.md): what the hub sends, not the store's records.
-import type { HealthStatus } from '@ferry/shared';
-
-export const CLUSTER_STATES = ['pending', 'enrolled', 'recovering'] as const;
-export type ClusterState = (typeof CLUSTER_STATES)[number];
-
-export const SYNC_RESULTS = ['applied', 'failed', 'prune-blocked'] as const;
-export type SyncResult = (typeof SYNC_RESULTS)[number];
-
-export interface HealthJson {
-  readonly status: HealthStatus;
-  readonly message: string;
-}
-
-export interface SyncJson {
-  readonly syncId: string;
-  readonly result: SyncResult;
-  readonly revision: string | null;
-  readonly commitTime: string | null;
-  readonly startedAt: string;
-  readonly appliedRevision: string | null;
-  readonly lastAppliedAt: string | null;
-  readonly lagSeconds: number | null;
-}
-
-export interface ClusterJson {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly source: {
-    readonly repo: string;
-    readonly ref: string;
-    readonly path: string;
-    readonly credentialsSecret: string | null;
-  };
-  readonly targetNamespace: string;
-  readonly state: ClusterState;
-  readonly connected: boolean;
-  readonly stale: boolean;
-  readonly lastHeardAt: string | null;
-  readonly clusterUid: string | null;
-  readonly agentVersion: string | null;
-  readonly kubernetesVersion: string | null;
-  readonly createdAt: string;
-  readonly enrolledAt: string | null;
-  readonly health: HealthJson | null;
-  readonly sync: SyncJson | null;
-  readonly refusal: { readonly message: string; readonly at: string } | null;
-  readonly recovery: {
-    readonly startedAt: string;
-    readonly finishedAt: string | null;
-    readonly expectedObjects: number;
-  } | null;
-}
+// The cluster's shape is the API's own (api/json.ts): one definition for both ends.
+export type { ClusterJson, ClusterSyncJson as SyncJson, HealthJson } from '../api/json.ts';
+export { CLUSTER_STATES, SYNC_RESULTS } from '../store/types.ts';
+export type { ClusterState, SyncResult } from '../store/types.ts';
+import type { ClusterJson } from '../api/json.ts';
 
 export interface SummaryJson {
   readonly total: number;

@@ -1,5 +1,6 @@
 // The fleet API calls the CLI makes (docs/api.md), typed: each checks the answer's shape and names
 // what it asked for in its errors.
+import type { NewCluster } from '../store/types.ts';
 import {
   isClusterJson,
   isEnrollmentJson,
@@ -24,16 +25,8 @@ export interface ClusterFilters {
   readonly stale?: 'true' | 'false' | undefined;
 }
 
-export interface NewClusterBody {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly repo: string;
-  readonly ref: string;
-  readonly path: string;
-  readonly targetNamespace: string;
-  /** '' for a public repo. */
-  readonly credentialsSecret: string;
-}
+/** The body of `POST /api/v1/clusters`: a new cluster as the store takes it. */
+export type NewClusterBody = NewCluster;
 
 /** Clusters per page the CLI asks for (the API's maximum). */
 export const PAGE_LIMIT = 500;
