@@ -43,8 +43,9 @@ export class HubFleet {
   readonly harness: Harness;
   readonly hub: HubProcess;
   readonly #clusters = new Map<string, AgentCluster>();
-  /** The one-time token each cluster was enrolled with. */
+  /** The one-time token each cluster was enrolled with, and the install manifest served with it. */
   readonly tokens = new Map<string, string>();
+  readonly manifests = new Map<string, string>();
 
   private constructor(harness: Harness, hub: HubProcess) {
     this.harness = harness;
@@ -106,6 +107,7 @@ export class HubFleet {
     const answer = await this.hub.fetch('GET', installUrl.pathname);
     assert.equal(answer.status, 200, `GET ${installUrl.pathname}`);
     assert.equal(answer.contentType, 'application/yaml');
+    this.manifests.set(name, answer.text);
     return answer.text;
   }
 

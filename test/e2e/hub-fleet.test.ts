@@ -155,7 +155,29 @@ describe('the hub with two clusters enrolled from its install manifests', { conc
     }
   });
 
-  it('accepts a restarted agent’s new epoch', async () => {
+  it('keeps the stored credential when the served manifest is applied again', async () => {
+    const fixture = on('hub-b');
+    const read = async (): Promise<string> =>
+      (
+        await fixture.kubectl([
+          '-n',
+          AGENT_NS,
+          'get',
+          'secret',
+          'ferry-agent-credential',
+          '-o',
+          'jsonpath={.data.credential}',
+        ])
+      ).trim();
+    const before = await read();
+    assert.notEqual(before, '');
+    const manifest = fleet().manifests.get('hub-b');
+    assert.ok(manifest !== undefined);
+    await fixture.kubectl(['apply', '-f', '-'], manifest);
+    assert.equal(await read(), before, 'the credential the agent stored is still there');
+  });
+
+  it('accepts a restarted agent’s new epoch (with the credential it stored, the one-time token long used)', async () => {
     const fixture = on('hub-b');
     const [first] = fixture.agents;
     assert.ok(first !== undefined);
