@@ -351,7 +351,7 @@ describe('deploy/agent on a fresh cluster', () => {
     assert.equal(history, '3', 'status.history keeps its fields');
   });
 
-  it('the namespaced profile builds: * only through Roles in ferry-system and team-a, FERRY_NAMESPACES set', async () => {
+  it('the namespaced profile builds: * only through the Role in team-a, FERRY_NAMESPACES set', async () => {
     const objects = await build('deploy/agent/namespaced');
     const clusterRoles = new Map(
       objects.filter((o) => o.kind === 'ClusterRole').map((o) => [o.metadata.name, o]),
@@ -407,6 +407,12 @@ describe('deploy/agent on a fresh cluster', () => {
       ['delete roles -n team-a', true],
       ['create leases -n ferry-system', true],
       ['update gitsyncs.ferry.dev/status -n ferry-system', true],
+      ['create configmaps -n ferry-system', true],
+      ['get secrets/git-credentials -n ferry-system', true],
+      ['update secrets/ferry-agent-credential -n ferry-system', true],
+      ['update secrets/git-credentials -n ferry-system', false],
+      ['delete secrets/ferry-agent-credential -n ferry-system', false],
+      ['create deployments -n ferry-system', false],
       ['list namespaces', true],
       ['watch customresourcedefinitions', true],
       ['create deployments -n default', false],
