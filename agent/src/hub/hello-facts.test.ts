@@ -76,8 +76,8 @@ describe('helloFacts', () => {
 describe('hello helpers', () => {
   it('writes each kind of ref as one string', () => {
     assert.equal(refText({ kind: 'branch', name: 'main' }), 'main');
-    assert.equal(refText({ kind: 'tag', name: 'v1.2.0' }), 'v1.2.0');
-    assert.equal(refText({ kind: 'semver', range: '>=1 <2' }), '>=1 <2');
+    assert.equal(refText({ kind: 'tag', name: 'v1.2.0' }), 'tag:v1.2.0');
+    assert.equal(refText({ kind: 'semver', range: '>=1 <2' }), 'semver:>=1 <2');
     assert.equal(refText({ kind: 'commit', sha: 'a'.repeat(40) }), 'a'.repeat(40));
   });
 

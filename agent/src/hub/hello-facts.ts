@@ -62,14 +62,18 @@ async function readSpec(kube: KubeApi, options: HelloFactsOptions): Promise<GitS
   return parsed.spec;
 }
 
-/** The ref a GitSync follows, as one string: a branch or tag name, a semver range, or a commit. */
+/**
+ * The ref a GitSync follows, in the GitSync's own syntax so that the hub knows its kind (a webhook
+ * for a tag push hints the agents that follow tags): `main`, `tag:v1.2.0`, `semver:>=1 <2`, a SHA.
+ */
 export function refText(ref: RefSpec): string {
   switch (ref.kind) {
     case 'branch':
-    case 'tag':
       return ref.name;
+    case 'tag':
+      return `tag:${ref.name}`;
     case 'semver':
-      return ref.range;
+      return `semver:${ref.range}`;
     case 'commit':
       return ref.sha;
   }
