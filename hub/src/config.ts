@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration, parseLogLevel, type LogLevel } from '@ferry/shared';
 import { DB_FILE_NAME, DEFAULT_ENROLLMENT_TTL_MS, defaultDataDir } from './store/index.ts';
+import type { WebhookSecretSources } from './webhooks/index.ts';
 
 export interface HubConfig {
   readonly host: string;
@@ -22,6 +23,8 @@ export interface HubConfig {
   readonly installManifest: string | undefined;
   /** The first admin API token, when it should not be generated (FERRY_HUB_ADMIN_TOKEN). */
   readonly adminToken: string | undefined;
+  /** Where the Git webhook relay's secrets come from (read at start); none named: every push is refused. */
+  readonly webhookSecrets: WebhookSecretSources;
   readonly logLevel: LogLevel;
 }
 
@@ -47,6 +50,12 @@ prints it once (or takes FERRY_HUB_ADMIN_TOKEN).
   --enrollment-ttl D    how long a one-time install token is valid (default 24h)
   --install-manifest F  the release's static agent manifest (env FERRY_HUB_INSTALL_MANIFEST;
                         default the one built with the hub)
+  --webhook-secret-file F
+                        the Git webhook secret shared by every repository, in a file (or the
+                        secret itself in env FERRY_HUB_WEBHOOK_SECRET); at least 16 characters
+  --webhook-secrets F   per-repository webhook secrets, a JSON file {"<repo URL>": "<secret>"}
+                        (env FERRY_HUB_WEBHOOK_SECRETS); a repository's own secret wins. With
+                        neither, POST /api/v1/webhooks/git refuses every push
   --log-level L         debug, info, warn or error (env FERRY_LOG_LEVEL; default info)
 
 examples:
@@ -64,6 +73,8 @@ const OPTIONS = {
   'stale-after': { type: 'string' },
   'enrollment-ttl': { type: 'string' },
   'install-manifest': { type: 'string' },
+  'webhook-secret-file': { type: 'string' },
+  'webhook-secrets': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -145,6 +156,11 @@ export function parseHubConfig(argv: readonly string[], context: ConfigContext):
     enrollmentTtlMs: duration('enrollment-ttl', undefined, DEFAULT_ENROLLMENT_TTL_MS),
     installManifest: pick('install-manifest', 'FERRY_HUB_INSTALL_MANIFEST'),
     adminToken: env('FERRY_HUB_ADMIN_TOKEN'),
+    webhookSecrets: {
+      sharedFile: pick('webhook-secret-file'),
+      shared: env('FERRY_HUB_WEBHOOK_SECRET'),
+      perRepoFile: pick('webhook-secrets', 'FERRY_HUB_WEBHOOK_SECRETS'),
+    },
     logLevel,
   };
   return errors.length > 0 ? { ok: false, help: false, errors } : { ok: true, config };

@@ -17,6 +17,14 @@ import { createChannel, type AgentChannel } from './channel/index.ts';
 import type { HubConfig } from './config.ts';
 import { loadStaticManifest, renderInstallManifest } from './install/index.ts';
 import { openStore, type Store } from './store/index.ts';
+import { readWebhookSecrets } from './webhooks/index.ts';
+import {
+  createClusterStream,
+  DEFAULT_CLUSTER_STREAM_OPTIONS,
+  storeClusterSource,
+  type ClusterStream,
+  type ClusterStreamOptions,
+} from './stream/index.ts';
 
 export interface RunningHub {
   /** Where this process listens (the bound port, also when the configuration said 0). */
@@ -24,16 +32,24 @@ export interface RunningHub {
   readonly port: number;
   readonly store: Store;
   readonly channel: AgentChannel;
+  /** The live stream of cluster changes (GET /api/v1/events). */
+  readonly events: ClusterStream;
   /** The admin token created at this start (print it once), when the store had none. */
   readonly newAdminToken: { readonly name: string; readonly token: string } | undefined;
   /** Stops accepting, closes agent links (4000) after storing and acking what arrived, closes the store. */
   close(): Promise<void>;
 }
 
+/** What the configuration does not say (tests tune them). */
+export interface HubOptions {
+  readonly stream?: Partial<ClusterStreamOptions>;
+}
+
 export async function startHub(
   config: HubConfig,
   log: Logger,
   now: () => Date = () => new Date(),
+  options: HubOptions = {},
 ): Promise<RunningHub> {
   const staticManifest = loadStaticManifest(config.installManifest);
   const hubCa = config.caFile === undefined ? undefined : readPem(config.caFile, '--ca-file');
@@ -41,10 +57,42 @@ export async function startHub(
     config.tls === undefined
       ? undefined
       : { cert: readPem(config.tls.certFile, '--tls-cert'), key: readPem(config.tls.keyFile, '--tls-key') };
+  const webhookSecrets = readWebhookSecrets(config.webhookSecrets, (path) => readFileSync(path, 'utf8'));
+  log.info('webhook secrets', {
+    shared: webhookSecrets.shared !== undefined,
+    repositories: webhookSecrets.byRepo.size,
+  });
   const store = openStore({ path: config.dbPath });
+  let events: ClusterStream | undefined;
   try {
     const admin = ensureAdminToken(store, { envToken: config.adminToken, now: now() });
-    const channel = createChannel({ store, now, log: log.child({ component: 'channel' }) });
+    const channel = createChannel({
+      store,
+      now,
+      log: log.child({ component: 'channel' }),
+      onClustersChanged: (clusters) => {
+        events?.changed(clusters);
+      },
+    });
+    const apiConfig = {
+      publicUrl: config.publicUrl,
+      staleAfterMs: config.staleAfterMs,
+      startedAt: now(),
+      enrollmentTtlMs: config.enrollmentTtlMs,
+    };
+    const streamLog = log.child({ component: 'events' });
+    const stream = createClusterStream(
+      {
+        source: storeClusterSource({ store, channel, now, config: apiConfig }),
+        rule: { staleAfterMs: config.staleAfterMs, startedAtMs: apiConfig.startedAt.getTime() },
+        now: () => now().getTime(),
+        onError: (error, cluster) => {
+          streamLog.error('could not re-read a cluster for the event stream', { cluster, error });
+        },
+      },
+      { ...DEFAULT_CLUSTER_STREAM_OPTIONS, ...options.stream },
+    );
+    events = stream;
     const app = createApp({
       store,
       channel,
@@ -64,12 +112,9 @@ export async function startHub(
           hubUrl: config.publicUrl,
           ...(hubCa === undefined ? {} : { hubCa }),
         }),
-      config: {
-        publicUrl: config.publicUrl,
-        staleAfterMs: config.staleAfterMs,
-        startedAt: now(),
-        enrollmentTtlMs: config.enrollmentTtlMs,
-      },
+      config: apiConfig,
+      webhooks: { secrets: webhookSecrets },
+      events: stream,
     });
     const handle = getRequestListener(app.fetch);
     const listener = (request: IncomingMessage, response: ServerResponse): void => {
@@ -96,6 +141,7 @@ export async function startHub(
       port,
       store,
       channel,
+      events: stream,
       newAdminToken:
         admin.created && admin.token !== undefined ? { name: admin.name, token: admin.token } : undefined,
       close: async () => {
@@ -104,6 +150,8 @@ export async function startHub(
             resolve();
           });
         });
+        // Event streams end first and cleanly (their clients reconnect to the next hub process).
+        stream.close();
         await channel.close();
         server.closeAllConnections();
         await closed;
@@ -111,6 +159,7 @@ export async function startHub(
       },
     };
   } catch (error) {
+    events?.close();
     store.close();
     throw error;
   }

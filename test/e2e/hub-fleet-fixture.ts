@@ -39,17 +39,38 @@ export interface SyncJson {
   readonly result: string;
 }
 
+export interface HubFleetOptions {
+  /** Serve HTTPS with a CA of the hub's own. */
+  readonly tls?: boolean;
+  /** More arguments for the hub (e.g. `--webhook-secret-file F`). */
+  readonly hubArgs?: readonly string[];
+  /**
+   * The GitSync interval written into the install manifests instead of theirs (60s), e.g. `1h`: so
+   * long that only a refresh hint (or the requested-at annotation) makes an agent fetch.
+   */
+  readonly interval?: string;
+  /**
+   * Every cluster follows one repo of the fleet's own (`fleet.repo`), each at `clusters/<name>`,
+   * instead of one repo per cluster; commit to it with `fleet.commitShared()`.
+   */
+  readonly sharedRepo?: boolean;
+}
+
 export class HubFleet {
   readonly harness: Harness;
   readonly hub: HubProcess;
   readonly #clusters = new Map<string, AgentCluster>();
+  readonly #options: HubFleetOptions;
+  /** The one repo every cluster follows, with the `sharedRepo` option. */
+  #sharedRepo: string | undefined;
   /** The one-time token each cluster was enrolled with, and the install manifest served with it. */
   readonly tokens = new Map<string, string>();
   readonly manifests = new Map<string, string>();
 
-  private constructor(harness: Harness, hub: HubProcess) {
+  private constructor(harness: Harness, hub: HubProcess, options: HubFleetOptions) {
     this.harness = harness;
     this.hub = hub;
+    this.#options = options;
   }
 
   /**
@@ -59,10 +80,15 @@ export class HubFleet {
   static async start(
     harness: Harness,
     names: readonly string[],
-    options: { readonly tls?: boolean } = {},
+    options: HubFleetOptions = {},
   ): Promise<HubFleet> {
-    const fleet = new HubFleet(harness, await HubProcess.start(options));
+    const hub = await HubProcess.start({
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.hubArgs === undefined ? {} : { args: options.hubArgs }),
+    });
+    const fleet = new HubFleet(harness, hub, options);
     try {
+      if (options.sharedRepo === true) await fleet.#createSharedRepo(names);
       await Promise.all(names.map((name) => fleet.#install(name)));
     } catch (error) {
       await fleet.destroy();
@@ -81,7 +107,11 @@ export class HubFleet {
         'settings.yaml': configMap(`${name}-apps`, 'settings', 'one'),
         'web.yaml': deployment(`${name}-apps`, 'web'),
       },
-      manifest: (repoUrl) => this.#enroll(name, repoUrl),
+      manifest: (repoUrl) =>
+        this.#enroll(
+          name,
+          this.#sharedRepo === undefined ? repoUrl : this.harness.repos().url(this.#sharedRepo),
+        ),
     });
     this.#clusters.set(name, fixture);
     fixture.startKubelet(`${name}-apps`);
@@ -108,7 +138,33 @@ export class HubFleet {
     assert.equal(answer.status, 200, `GET ${installUrl.pathname}`);
     assert.equal(answer.contentType, 'application/yaml');
     this.manifests.set(name, answer.text);
-    return answer.text;
+    return this.#options.interval === undefined
+      ? answer.text
+      : withInterval(answer.text, this.#options.interval);
+  }
+
+  /** The `sharedRepo` option: one repo with every cluster's files, each under `clusters/<name>`. */
+  async #createSharedRepo(names: readonly string[]): Promise<void> {
+    const repo = `fleet-${Date.now().toString(36)}`;
+    const files = Object.fromEntries(
+      names.flatMap((name) => [
+        [`clusters/${name}/settings.yaml`, configMap(`${name}-apps`, 'settings', 'one')],
+        [`clusters/${name}/web.yaml`, deployment(`${name}-apps`, 'web')],
+      ]),
+    );
+    await this.harness.repos().create(repo, { files });
+    this.#sharedRepo = repo;
+  }
+
+  /** The repo `name` follows: the fleet's shared one, or the cluster's own. */
+  repoOf(name: string): string {
+    return this.#sharedRepo ?? this.on(name).repo;
+  }
+
+  /** With the `sharedRepo` option: commits files (paths from the repo's root, null deletes); answers the head. */
+  commitShared(files: Readonly<Record<string, string | null>>): Promise<string> {
+    assert.ok(this.#sharedRepo !== undefined, 'the fleet was started with sharedRepo');
+    return this.harness.repos().commit(this.#sharedRepo, files);
   }
 
   on(name: string): AgentCluster {
@@ -122,7 +178,7 @@ export class HubFleet {
   }
 
   head(name: string): Promise<string> {
-    return this.harness.repos().head(this.on(name).repo, 'main');
+    return this.harness.repos().head(this.repoOf(name), 'main');
   }
 
   /**
@@ -159,4 +215,11 @@ export class HubFleet {
     await this.hub.stop();
     this.hub.remove();
   }
+}
+
+/** The install manifest with its bootstrap GitSync's interval replaced (it says 60s as shipped). */
+function withInterval(manifest: string, interval: string): string {
+  const pattern = /^(\s+interval: )60s$/m;
+  assert.match(manifest, pattern, 'the install manifest has the GitSync interval to replace');
+  return manifest.replace(pattern, `$1${interval}`);
 }

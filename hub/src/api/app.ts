@@ -1,7 +1,7 @@
 // The hub's HTTP API as one hono app: bounded bodies, bearer-token auth on /api/v1 (but the agent's
 // enrollment), the routes, and one place that turns every error into the API's JSON error shape. The
 // caller (server.ts) serves it; tests call app.request() with no port.
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { StoreError } from '../store/index.ts';
@@ -13,9 +13,11 @@ import { clusterRecordRoutes } from './routes/cluster-records.ts';
 import { clusterRoutes } from './routes/cluster.ts';
 import { clusterListRoutes } from './routes/clusters-list.ts';
 import { enrollRoutes } from './routes/enroll.ts';
+import { eventStreamRoutes } from './routes/events-stream.ts';
 import { installRoutes } from './routes/install.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { WEBHOOK_PATH, webhookRoutes } from './routes/webhooks.ts';
 
 /** The largest request body the API reads. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -73,16 +75,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       durationMs: Date.now() - started,
     });
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json(
-          new ApiError('invalid', `request body: must be at most ${MAX_BODY_BYTES} bytes`).toBody(),
-          400,
-        ),
-    }),
+  const apiBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      c.json(new ApiError('invalid', `request body: must be at most ${MAX_BODY_BYTES} bytes`).toBody(), 400),
+  });
+  // Push payloads are larger: the webhook route bounds its own body.
+  app.use('*', (c: Context<AppEnv, string>, next) =>
+    c.req.path === WEBHOOK_PATH ? next() : apiBodyLimit(c, next),
   );
   app.use('/api/v1/*', authenticate(deps));
 
@@ -94,6 +94,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', clusterRoutes(deps));
   app.route('/api/v1', clusterRecordRoutes(deps));
   app.route('/api/v1', tokenRoutes(deps));
+  app.route('/api/v1', webhookRoutes(deps));
+  if (deps.events !== undefined) app.route('/api/v1', eventStreamRoutes(deps.events));
 
   app.notFound((c) =>
     errorResponse(new ApiError('not-found', `no route ${c.req.method} ${loggedPath(c.req.path)}`), c),

@@ -7,8 +7,11 @@ import type { Role } from '../store/index.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { ApiError } from './errors.ts';
 
-/** Routes under /api/v1 that need no API token: the agent's exchange carries its own authority. */
-export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/enroll']);
+/**
+ * Routes under /api/v1 that need no API token: the agent's exchange and the Git webhook relay carry
+ * their own authority (the one-time token; the provider's signature).
+ */
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/enroll', '/api/v1/webhooks/git']);
 
 /** Longer than any token the hub makes; a longer header is refused before anything is digested. */
 const TOKEN_MAX = 512;

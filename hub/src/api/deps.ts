@@ -2,6 +2,8 @@
 // configuration, a logger) and what its middleware hands to the routes (who is asking).
 import type { Logger } from '@ferry/shared';
 import type { Cluster, Role, Store } from '../store/index.ts';
+import type { ClusterStream } from '../stream/index.ts';
+import type { LiveSource, WebhookSecrets } from '../webhooks/index.ts';
 
 export interface ChannelView {
   /** True while the cluster's agent holds an open, welcomed connection. */
@@ -13,7 +15,21 @@ export interface ChannelView {
    * deleted or its credential revoked); false when it had none.
    */
   disconnect(cluster: string, reason: string): boolean;
+  /** Each connected cluster with the repo and ref its agent's latest hello named (the webhook relay). */
+  following(): readonly LiveSource[];
 }
+
+/** The Git webhook relay's configuration (POST /api/v1/webhooks/git). */
+export interface WebhookDeps {
+  /** The shared and per-repository secrets deliveries are checked with. */
+  readonly secrets: WebhookSecrets;
+}
+
+/**
+ * The live stream of cluster changes (GET /api/v1/events): the API says which clusters it wrote, and
+ * subscribes the stream's clients.
+ */
+export type ClusterEvents = Pick<ClusterStream, 'changed' | 'subscribe'>;
 
 export interface AppDeps {
   readonly store: Store;
@@ -31,6 +47,10 @@ export interface AppDeps {
     readonly enrollmentTtlMs: number;
   };
   readonly log: Logger;
+  /** Absent: the hub serves no event stream (GET /api/v1/events is a 404). */
+  readonly events?: ClusterEvents;
+  /** Absent: no webhook secret is configured, and every push is refused (401). */
+  readonly webhooks?: WebhookDeps;
 }
 
 /** The person behind a request's API token. */

@@ -86,6 +86,11 @@ export const clusterListQuerySchema = z.strictObject({
   after: cursorSchema.optional(),
 });
 
+/** GET /api/v1/events: the same label selector as the list (labels never change, so it holds). */
+export const eventsQuerySchema = z.strictObject({
+  selector: selectorSchema.optional(),
+});
+
 export const resourceQuerySchema = z.strictObject({
   kind: text().min(1, 'must not be empty').max(63, 'must be at most 63 characters').optional(),
   namespace: text().max(63, 'must be at most 63 characters').optional(),

@@ -7,6 +7,7 @@ import { digest, newToken } from '../crypto.ts';
 import type { Cluster, DriftRecord, EventRecord, ResourceRecord, Store, SyncRecord } from '../store/index.ts';
 import { at, newCluster, ref, resource, sync, T0, tempStore } from '../store/test-store.ts';
 import { createApp } from './app.ts';
+import type { LiveSource, WebhookSecrets } from '../webhooks/index.ts';
 import type { ChannelView } from './deps.ts';
 
 export { at, ref, resource, sync, T0 };
@@ -19,16 +20,21 @@ export interface ChannelDouble extends ChannelView {
   readonly connected: Set<string>;
   readonly refreshes: { cluster: string; reason: string }[];
   readonly disconnects: { cluster: string; reason: string }[];
+  /** What connected agents' hellos said they follow (following()); a test fills it. */
+  readonly live: LiveSource[];
 }
 
 export function channelDouble(): ChannelDouble {
   const connected = new Set<string>();
   const refreshes: { cluster: string; reason: string }[] = [];
   const disconnects: { cluster: string; reason: string }[] = [];
+  const live: LiveSource[] = [];
   return {
     connected,
     refreshes,
     disconnects,
+    live,
+    following: () => live.filter((source) => connected.has(source.cluster)),
     isConnected: (cluster) => connected.has(cluster),
     refresh: (cluster, reason) => {
       refreshes.push({ cluster, reason });
@@ -81,6 +87,8 @@ export interface TestAppOptions {
   /** The clock's first reading; startedAt + 10 minutes (past the grace period) unless told. */
   readonly now?: Date;
   readonly renderInstall?: (cluster: Cluster, enrollmentToken: string) => string;
+  /** The webhook relay's secrets; none configured unless told. */
+  readonly webhookSecrets?: WebhookSecrets;
 }
 
 export function testApp(options: TestAppOptions = {}): TestApp {
@@ -105,6 +113,7 @@ export function testApp(options: TestAppOptions = {}): TestApp {
       enrollmentTtlMs: ENROLLMENT_TTL_MS,
     },
     log: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
+    ...(options.webhookSecrets === undefined ? {} : { webhooks: { secrets: options.webhookSecrets } }),
   });
   return {
     store,

@@ -6,11 +6,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '@ferry/shared';
 import { createCommitQueue } from './commit-queue.ts';
-import { startConnection, type Connection, type ConnectionHost } from './connection.ts';
+import { startConnection, type Connection, type ConnectionHost, type HelloSource } from './connection.ts';
 import { resolveOptions, type ChannelOptions } from './options.ts';
 import { createSocketServer, refuseUpgrade } from './socket-server.ts';
 
 export const AGENT_CHANNEL_PATH = '/api/v1/agents/connect';
+
+/** A connected cluster and the source its agent's GitSync follows now (from its latest hello). */
+export interface Following extends HelloSource {
+  readonly cluster: string;
+}
 
 export interface AgentChannel {
   /** Hand every HTTP 'upgrade' of the hub's server here; other paths get an HTTP 404 and are destroyed. */
@@ -22,6 +27,8 @@ export interface AgentChannel {
   disconnect(cluster: string, reason: string): boolean;
   /** Connected clusters, for the fleet view and tests. */
   connectedClusters(): readonly string[];
+  /** Each connected cluster with the source its latest accepted hello named, by cluster name. */
+  following(): readonly Following[];
   /** Closes every link with 4000 (shutdown), after flushing and acking what is stored. */
   close(): Promise<void>;
 }
@@ -48,6 +55,7 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
 
   const queue = createCommitQueue({
     ...options,
+    onCommitted: options.onClustersChanged,
     onPressure: (high) => {
       paused = high;
       log.info(high ? 'paused reading agents: the store lags' : 'resumed reading agents', {
@@ -71,11 +79,14 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       const older = current.get(name);
       current.set(name, connection);
       older?.end(CLOSE_CODES.replaced, 'replaced by a newer connection of the same cluster');
+      options.onClustersChanged([name]);
     },
     ended: (connection) => {
       links.delete(connection);
       const name = connection.cluster;
       if (name !== undefined && current.get(name) === connection) current.delete(name);
+      // Also for a link refused at its hello: the refusal is kept on the cluster it claimed.
+      if (name !== undefined) options.onClustersChanged([name]);
     },
     underPressure: () => paused,
   };
@@ -148,6 +159,13 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       return true;
     },
     connectedClusters: () => [...current.keys()].filter((cluster) => openLink(cluster) !== undefined).sort(),
+    following: () =>
+      [...current.keys()].sort().flatMap((cluster) => {
+        const source = openLink(cluster)?.source;
+        return source === undefined
+          ? []
+          : [{ cluster, repo: source.repo, ref: source.ref, path: source.path }];
+      }),
     close: () => {
       closing ??= shutdown();
       return closing;

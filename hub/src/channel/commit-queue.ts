@@ -45,6 +45,8 @@ export interface CommitQueueOptions {
   readonly highWaterBytes: number;
   /** true when the queue passes a high-water mark, false once it has drained below half of both. */
   readonly onPressure: (high: boolean) => void;
+  /** After each commit: the clusters whose batches it stored (for the live event stream). */
+  readonly onCommitted?: (clusters: readonly string[]) => void;
 }
 
 export interface CommitQueue {
@@ -178,6 +180,8 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       const group = groups.get(batches[index]?.cluster ?? result.cluster);
       if (group !== undefined) deliver(result, group);
     });
+    const stored = results.flatMap((result) => (result.ok ? [result.cluster] : []));
+    if (stored.length > 0) options.onCommitted?.(stored);
     checkPressure();
   }
 

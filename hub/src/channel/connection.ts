@@ -27,6 +27,8 @@ export interface Connection {
   readonly cluster: string | undefined;
   /** The hello was accepted and the link is not ending. */
   readonly open: boolean;
+  /** What the agent's GitSync follows, as its accepted hello said; undefined before the hello. */
+  readonly source: HelloSource | undefined;
   send(message: HubMessage): boolean;
   /** Closes the link with a code and reason (logged once, when it has closed). */
   end(code: number, reason: string): void;
@@ -47,6 +49,9 @@ export interface ConnectionHost {
   /** Whether the commit queue is over its high-water mark (a new link starts paused). */
   underPressure(): boolean;
 }
+
+/** The source a hello names: the repository, ref and path the agent's GitSync follows now. */
+export type HelloSource = AgentMessageOf<'hello'>['body']['source'];
 
 type Level = 'info' | 'warn' | 'error';
 
@@ -81,6 +86,7 @@ export function startConnection(
   const auth = authenticate(store, request.headers);
   const cluster = auth.cluster;
   let stream: AgentStream | undefined;
+  let source: HelloSource | undefined;
   const timers: NodeJS.Timeout[] = [];
   let heartbeat: NodeJS.Timeout | undefined;
   let markClosed: () => void = () => undefined;
@@ -138,6 +144,7 @@ export function startConnection(
   const opened = (hello: AgentMessageOf<'hello'>, storedSeq: number, snapshotWanted: boolean): void => {
     const name = cluster ?? '';
     phase = 'open';
+    source = hello.body.source;
     log = log.child({ cluster: name, epoch: hello.epoch });
     stream = createAgentStream({
       cluster: name,
@@ -217,6 +224,9 @@ export function startConnection(
     },
     get open() {
       return phase === 'open';
+    },
+    get source() {
+      return source;
     },
     send,
     end: (code, reason) => {

@@ -23,6 +23,12 @@ export interface ChannelOptions {
   readonly highWaterBytes?: number;
   /** close(): how long to wait for agents to answer the close before cutting their links (default 5 s). */
   readonly closeTimeoutMs?: number;
+  /**
+   * These clusters' stored or live state may have changed: a commit stored their records (heartbeats
+   * included), or a link of theirs was welcomed or closed (connected, refusal). For the live event
+   * stream; called synchronously, so it must be cheap and must not throw.
+   */
+  readonly onClustersChanged?: (clusters: readonly string[]) => void;
 }
 
 export interface ResolvedOptions {
@@ -37,6 +43,7 @@ export interface ResolvedOptions {
   readonly highWaterRecords: number;
   readonly highWaterBytes: number;
   readonly closeTimeoutMs: number;
+  readonly onClustersChanged: (clusters: readonly string[]) => void;
 }
 
 export const DEFAULT_CHANNEL_OPTIONS = {
@@ -70,6 +77,7 @@ export function resolveOptions(options: ChannelOptions): ResolvedOptions {
     highWaterRecords: options.highWaterRecords ?? DEFAULT_CHANNEL_OPTIONS.highWaterRecords,
     highWaterBytes: options.highWaterBytes ?? DEFAULT_CHANNEL_OPTIONS.highWaterBytes,
     closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CHANNEL_OPTIONS.closeTimeoutMs,
+    onClustersChanged: options.onClustersChanged ?? (() => undefined),
   };
   checkInteger('deadAfterMs', resolved.deadAfterMs, 1, MAX_TIMER_MS);
   checkInteger('helloTimeoutMs', resolved.helloTimeoutMs, 1, MAX_TIMER_MS);

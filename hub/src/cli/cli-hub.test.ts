@@ -58,7 +58,12 @@ function ferry(args: readonly string[], env: Record<string, string>, stdin?: str
   });
 }
 
-const channel: ChannelView = { isConnected: () => false, refresh: () => false, disconnect: () => false };
+const channel: ChannelView = {
+  isConnected: () => false,
+  refresh: () => false,
+  disconnect: () => false,
+  following: () => [],
+};
 
 describe('ferry against a real hub', () => {
   let store: TempStore;

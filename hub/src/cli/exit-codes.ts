@@ -42,4 +42,11 @@ export interface CliIo {
   readonly now: () => Date;
   /** The user's home directory (for ~/.config/ferry/config.json). */
   readonly home: string;
+  /** Whether stdout is a terminal (`status --watch` redraws there; prints lines to a pipe). */
+  readonly stdoutIsTty: boolean;
+  /**
+   * Ctrl-C (SIGINT) or SIGTERM as an abort signal, for a command that runs until stopped; from the
+   * first call on, those signals abort it instead of killing the process.
+   */
+  readonly interrupt: () => AbortSignal;
 }

@@ -34,7 +34,7 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-function unreachable(hub: string, error: Error & { code?: string }): CliError {
+export function unreachable(hub: string, error: Error & { code?: string }): CliError {
   const code = error.code ?? '';
   const hint = TLS_CODES.has(code)
     ? ` (the hub's certificate is not trusted: give its CA with --ca FILE or FERRY_CA)`

@@ -19,6 +19,16 @@ const io: CliIo = {
   readStdin,
   now: () => new Date(),
   home: homedir(),
+  stdoutIsTty: process.stdout.isTTY,
+  interrupt: () => {
+    const controller = new AbortController();
+    const stop = (): void => {
+      controller.abort();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return controller.signal;
+  },
 };
 
 process.exitCode = await runFerry(process.argv.slice(2), io);

@@ -5,6 +5,8 @@ import { NOW } from './test-fixtures.ts';
 export interface RecordingIo extends CliIo {
   readonly out: () => string;
   readonly err: () => string;
+  /** Aborts the signal interrupt() gave: Ctrl-C. */
+  readonly stop: () => void;
 }
 
 export function recordingIo(
@@ -14,6 +16,7 @@ export function recordingIo(
 ): RecordingIo {
   let out = '';
   let err = '';
+  const interrupted = new AbortController();
   return {
     stdout: (text) => {
       out += text;
@@ -25,7 +28,12 @@ export function recordingIo(
     readStdin: () => Promise.resolve(stdin),
     now: () => NOW,
     home,
+    stdoutIsTty: false,
+    interrupt: () => interrupted.signal,
     out: () => out,
     err: () => err,
+    stop: () => {
+      interrupted.abort();
+    },
   };
 }

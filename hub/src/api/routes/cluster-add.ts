@@ -18,6 +18,7 @@ export function clusterAddRoutes(deps: AppDeps): Hono<AppEnv> {
     const created = store.createCluster(body, deps.now());
     if (!created.ok) throw new ApiError('conflict', `cluster ${body.name} already exists`);
     const enrollment = issueEnrollment(deps, body.name);
+    deps.events?.changed([body.name]);
     const by = c.get('caller').name;
     log.info('cluster added', { cluster: body.name, by, repo: body.repo, ref: body.ref, path: body.path });
     return c.json({ cluster: clusterView(deps)(created.cluster), enrollment }, 201);

@@ -23,6 +23,7 @@ export function clusterRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!store.deleteCluster(name)) throw clusterNotFound(name);
     // Its credential is gone with it: an agent still connected is cut off now, not at its next connect.
     deps.channel.disconnect(name, 'the cluster was deleted from the hub');
+    deps.events?.changed([name]);
     log.info('cluster deleted', { cluster: name, by: c.get('caller').name });
     return c.body(null, 204);
   });

@@ -17,7 +17,7 @@ const REFUSAL_MESSAGES: Readonly<Record<RedeemRefusal, string>> = {
   'credential-in-use': 'credentialDigest: belongs to a credential already; the agent must generate a new one',
 };
 
-export function enrollRoutes({ store, now, log }: AppDeps): Hono<AppEnv> {
+export function enrollRoutes({ store, now, log, events }: AppDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.post('/enroll', async (c) => {
@@ -28,6 +28,7 @@ export function enrollRoutes({ store, now, log }: AppDeps): Hono<AppEnv> {
       log.warn('enrollment refused', { reason: result.reason });
       throw new ApiError('enrollment-refused', REFUSAL_MESSAGES[result.reason], { reason: result.reason });
     }
+    events?.changed([result.cluster]);
     log.info('agent enrolled', { cluster: result.cluster, repeated: result.repeated });
     return c.json({ cluster: result.cluster });
   });

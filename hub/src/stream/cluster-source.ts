@@ -1,0 +1,34 @@
+// The clusters as the stream shows them: read from the store and made into the API's JSON with what is
+// live (connected to this hub, stale now), exactly as the list and detail routes show them.
+import { clusterView } from '../api/cluster-view.ts';
+import type { AppDeps } from '../api/deps.ts';
+import type { ClusterJson } from '../api/json.ts';
+import { PAGE_MAX } from '../api/schemas.ts';
+
+export interface ClusterSource {
+  /** The cluster now; undefined when it no longer exists. */
+  read(name: string): ClusterJson | undefined;
+  /** A page of clusters in name order, only those with every label of `selector`. */
+  page(
+    selector: Readonly<Record<string, string>> | undefined,
+    after: string | undefined,
+    limit: number,
+  ): { readonly items: readonly ClusterJson[]; readonly next?: string | undefined };
+}
+
+export function storeClusterSource(
+  deps: Pick<AppDeps, 'store' | 'channel' | 'now' | 'config'>,
+): ClusterSource {
+  const { store } = deps;
+  return {
+    read: (name) => {
+      const cluster = store.getCluster(name);
+      return cluster === undefined ? undefined : clusterView(deps)(cluster);
+    },
+    page: (selector, after, limit) => {
+      const page = store.listClusters({ labelSelector: selector, after, limit: Math.min(limit, PAGE_MAX) });
+      const view = clusterView(deps);
+      return { items: page.items.map(view), next: page.next };
+    },
+  };
+}
