@@ -37,7 +37,8 @@ export async function measureNoop(cluster: BenchCluster, target: SettleTarget): 
   await cluster.waitHandled(value, 120_000);
   const handledMs = performance.now() - started;
   await waitSettled(target, { syncs: before + 1, what: 'rest after a no-op sync' });
-  const cpuMs = (cpuSeconds(target.agent.pid) - cpu) * 1000;
+  // /proc counts CPU in ticks of 10 ms: rounding drops the float error of the subtraction (200.0000002).
+  const cpuMs = Math.round((cpuSeconds(target.agent.pid) - cpu) * 1000);
   const all: readonly AuditRequest[] = target.audit.since();
   const syncs = loggedSyncs(target.agent.logFile).slice(before);
   const sync = syncs[0];

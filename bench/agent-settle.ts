@@ -1,6 +1,6 @@
 // Waiting, with a deadline, until the agent and its cluster are at rest: the syncs expected have been
 // logged, no request of the agent is in flight nor arrived in the last second (its drift watch lists
-// again after each sync, after "sync done" is logged), and neither the agent nor the control plane
+// again after a sync that wrote, after "sync done" is logged), and neither the agent nor the control plane
 // (kube-apiserver, etcd, controller manager, still reacting to 1,000 objects) uses CPU. Each window
 // measured starts and ends at rest, so that no one's leftover work is charged to it.
 import { waitFor } from '../test/harness/src/index.ts';

@@ -1,5 +1,5 @@
 // Measure 3: memory over time. The GitSync's interval goes to 10 s, so the agent syncs (fetch, render,
-// plan, health, status, drift watch restarted) every 10 s; its RSS is sampled every 30 s for the soak.
+// plan, health, status; the drift watch goes on) every 10 s; its RSS is sampled every 30 s for the soak.
 // The 30 s pause is the sampling interval itself, the one timed wait of the benchmark.
 import { setTimeout as delay } from 'node:timers/promises';
 import { syncRequests } from './agent-audit.ts';

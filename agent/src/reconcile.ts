@@ -1,9 +1,10 @@
 // One reconcile of a GitSync, top to bottom: read the spec → credentials → sync (fetch, render, plan,
 // apply in stages, prune; sync.ts) → health of what Git holds → the outcome (phase for the conditions,
 // a history record, events). Returns data; the loop writes status and events and decides when to run next.
-import { formatRef } from '@ferry/shared';
+import { formatRef, refKey } from '@ferry/shared';
 import type { Health } from '@ferry/shared';
 import { DEFAULT_APPLY_REVISION_OPTIONS } from './engine/apply-revision.ts';
+import type { DigestMemo } from './engine/digest-memo.ts';
 import { readGitCredentials } from './git-credentials.ts';
 import { parseGitSyncSpec } from './gitsync/parse-spec.ts';
 import { failureMessage, phaseOf, type Phase } from './gitsync/status.ts';
@@ -21,6 +22,8 @@ export interface ReconcileContext {
   readonly namespace: string;
   readonly cacheDir: string;
   readonly parseCache: ParseCache;
+  /** Manifest digests kept between syncs. */
+  readonly digests?: DigestMemo;
   /** Namespace-scoped RBAC profile: the only namespaces the agent may list. Empty: cluster-wide. */
   readonly watchNamespaces: readonly string[];
   /** How long applied objects may take to become healthy before the sync is failed. */
@@ -80,16 +83,22 @@ export async function reconcile(
 
   // 3. Sync: fetch → render → plan → apply in stages → prune.
   const owner = { namespace: gitSync.metadata.namespace ?? context.namespace, name: gitSync.metadata.name };
+  // What the plan found unchanged, as it read it: the health check below need not read it again.
+  const unchanged = new Map<string, KubeObject>();
   const report = await syncOnce(kube, {
     source: { url: spec.repo, ref: spec.ref, path: spec.path, auth: { kind: 'none' }, ...credentials },
     fetch: { ...DEFAULT_FETCH_SOURCE_OPTIONS, cacheDir: context.cacheDir },
     render: { ...DEFAULT_RENDER_OPTIONS, targetNamespace: spec.targetNamespace },
     parseCache: context.parseCache,
+    ...(context.digests !== undefined ? { digests: context.digests } : {}),
     apply: {
       ...DEFAULT_APPLY_REVISION_OPTIONS,
       ignore: spec.drift.ignore,
       namespaces: context.watchNamespaces,
       waveHealthTimeoutMs: context.healthTimeoutMs,
+      onUnchanged: (ref, live) => {
+        unchanged.set(refKey(ref), live);
+      },
       ...(context.signal !== undefined ? { signal: context.signal } : {}),
     },
     owner,
@@ -110,6 +119,7 @@ export async function reconcile(
   const health = await waitHealthy(kube, refs, context.healthTimeoutMs, context.signal, {
     owner,
     namespaces: context.watchNamespaces,
+    known: unchanged,
   });
   if (health.status === 'Current') return { spec, report, health, phase: phaseOf(report), events };
   if (context.signal?.aborted === true) {

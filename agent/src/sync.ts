@@ -4,6 +4,7 @@
 import { refKey, type ObjectRef } from '@ferry/shared';
 import { applyRevision, type ApplyRevisionOptions } from './engine/apply-revision.ts';
 import { resolveDesired } from './engine/desired.ts';
+import type { DigestMemo } from './engine/digest-memo.ts';
 import { deleteObjects } from './engine/prune-objects.ts';
 import type { ChangeSetEntry } from './engine/types.ts';
 import { inventoryOf } from './inventory/codec.ts';
@@ -32,6 +33,8 @@ export interface SyncOptions {
   readonly render: RenderOptions;
   /** Parsed files kept between syncs (the agent's loop passes one; a one-shot sync need not). */
   readonly parseCache?: ParseCache;
+  /** Manifest digests kept between syncs (the agent's loop passes one; a one-shot sync need not). */
+  readonly digests?: DigestMemo;
   readonly apply: ApplyRevisionOptions;
   /** The GitSync this sync acts for: ownership labels name it. */
   readonly owner: SyncIdentity;
@@ -125,7 +128,7 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
   }
 
   // 3. Resolve kinds and scopes; label for ownership.
-  const desired = await resolveDesired(kube, rendered.objects, options.owner);
+  const desired = await resolveDesired(kube, rendered.objects, options.owner, options.digests);
   const desiredRefs = desired.objects.map((object) => object.ref);
   lap('resolve');
 

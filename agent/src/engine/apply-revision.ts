@@ -5,7 +5,7 @@
 // this revision are dry-run when their stage comes. Unchanged objects are never written.
 import { formatRef, type ObjectRef } from '@ferry/shared';
 import type { IgnoreRule } from '../gitsync/types.ts';
-import type { KubeApi, ResourceInfo } from '../kube/index.ts';
+import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
 import { mapLimit } from '../concurrency.ts';
 import { pollUntil } from '../poll.ts';
 import type { DesiredObject, DesiredSet } from './desired.ts';
@@ -38,6 +38,11 @@ export interface ApplyRevisionOptions {
   readonly waveHealthTimeoutMs?: number;
   /** The agent stopping: health waits give up at once (what was written stays written). */
   readonly signal?: AbortSignal;
+  /**
+   * Told of each object the plan found unchanged, with the live object it was compared with (the
+   * agent's health check then need not read it again).
+   */
+  readonly onUnchanged?: (ref: ObjectRef, live: KubeObject) => void;
 }
 
 export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
@@ -129,7 +134,11 @@ export async function applyRevision(
   const checked = await mapLimit(desired.objects.filter(ready), options.concurrency, (object) =>
     dryRun(kube, object, index, { withDiff: options.dryRun, ...ignoreOf(options) }),
   );
-  for (const planned of checked) preflight.set(planned.object, planned);
+  for (const planned of checked) {
+    preflight.set(planned.object, planned);
+    if (planned.action === 'unchanged' && planned.live !== undefined)
+      options.onUnchanged?.(planned.object.ref, planned.live);
+  }
   const failed = [...unknown, ...badWaves, ...checked.filter((p) => p.action === 'failed').map(entryOf)];
   if (failed.length > 0) {
     return {

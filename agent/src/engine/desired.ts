@@ -7,6 +7,7 @@ import { OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL, type SyncIdentity } from '../i
 import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
 import type { RenderedObject } from '../render/index.ts';
 import { DIGEST_ANNOTATION, manifestDigest } from './digest.ts';
+import type { DigestMemo } from './digest-memo.ts';
 
 export interface DesiredObject {
   readonly ref: ObjectRef;
@@ -43,17 +44,30 @@ export async function resolveDesired(
   kube: KubeApi,
   rendered: readonly RenderedObject[],
   owner: SyncIdentity,
+  /** Digests kept between syncs (the agent's loop passes one); the result is the same without it. */
+  digests?: DigestMemo,
 ): Promise<DesiredSet> {
   const fromCrds = crdKinds(rendered);
   const objects: DesiredObject[] = [];
   const unknown: DesiredSet['unknown'][number][] = [];
   const unresolvedKinds = new Set<string>();
+  // One discovery answer per kind, not one await per object.
+  const kinds = new Map<string, Promise<ResourceInfo | undefined>>();
+  const resolve = (ref: ObjectRef): Promise<ResourceInfo | undefined> => {
+    const key = `${ref.group}/${ref.version}/${ref.kind}`;
+    let info = kinds.get(key);
+    if (info === undefined) {
+      info = kube.resolve(ref.group, ref.version, ref.kind);
+      kinds.set(key, info);
+    }
+    return info;
+  };
   for (const object of rendered) {
     const source = `${object.source.file}:${object.source.line}`;
     const kindKey = `${object.ref.group}/${object.ref.kind}`;
     let info: ResourceInfo | undefined;
     try {
-      info = await kube.resolve(object.ref.group, object.ref.version, object.ref.kind);
+      info = await resolve(object.ref);
     } catch (error) {
       unresolvedKinds.add(kindKey);
       unknown.push({ ref: object.ref, source, message: `discovery failed: ${(error as Error).message}` });
@@ -82,7 +96,7 @@ export async function resolveDesired(
     };
     manifest.metadata.annotations = {
       ...(manifest.metadata.annotations ?? {}),
-      [DIGEST_ANNOTATION]: manifestDigest(manifest),
+      [DIGEST_ANNOTATION]: digests?.digest(manifest) ?? manifestDigest(manifest),
     };
     objects.push({ ref, manifest, source, info });
   }

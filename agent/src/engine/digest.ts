@@ -8,11 +8,31 @@ import type { KubeObject } from '../kube/index.ts';
 
 export const DIGEST_ANNOTATION = 'ferry.dev/digest';
 
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Sorted-key JSON, written into one string without intermediate arrays (it runs over every object of
+ * every sync). Its text must never change: the digests of objects in clusters are made of it. So an
+ * undefined value reads `undefined` in an object and nothing in a list, as it always has.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += (canonical(value[i]) as string | undefined) ?? '';
+    }
+    return `${out}]`;
+  }
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+    const keys = Object.keys(value).sort(byCodeUnit);
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (i > 0) out += ',';
+      out += `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }

@@ -1,7 +1,7 @@
 // After an apply: wait until what Git holds is healthy (every object Current), or one object Failed, or
 // the deadline passed; answer the rollup, worst first, naming the objects that are not Current. Kinds
 // that have no status (ConfigMaps, Secrets, RBAC, ...) are Current once applied and are not read.
-import { formatRef, rollUpHealth, type Health, type ObjectRef } from '@ferry/shared';
+import { formatRef, refKey, rollUpHealth, type Health, type ObjectRef } from '@ferry/shared';
 import { mapLimit } from '../concurrency.ts';
 import { assessHealth } from '../health/index.ts';
 import type { SyncIdentity } from '../inventory/types.ts';
@@ -35,6 +35,11 @@ export interface OwnedScope {
   readonly owner: SyncIdentity;
   /** Namespace-scoped RBAC profile: list in these namespaces only. Empty: cluster-wide. */
   readonly namespaces: readonly string[];
+  /**
+   * Live objects this sync has just read and left unchanged, by refKey: those already Current are not
+   * read again; the others are, as usual.
+   */
+  readonly known?: ReadonlyMap<string, KubeObject>;
 }
 
 /** One look at every object that may still be settling. */
@@ -84,6 +89,19 @@ export function summarize(healths: readonly ObjectHealth[]): Health {
   };
 }
 
+/** The refs left to read: all but those whose known live object is Current. */
+export function notKnownCurrent(
+  refs: readonly ObjectRef[],
+  known: ReadonlyMap<string, KubeObject> | undefined,
+): ObjectRef[] {
+  if (known === undefined) return [...refs];
+  return refs.filter((ref) => {
+    if (WITHOUT_STATUS.has(`${ref.group}/${ref.kind}`)) return false;
+    const live = known.get(refKey(ref));
+    return live === undefined || assessHealth(live).status !== 'Current';
+  });
+}
+
 /** The message of a wait the agent gave up because it is stopping (SIGTERM). */
 export const ABANDONED = 'not judged: the agent stopped before the objects were healthy';
 
@@ -94,7 +112,7 @@ export async function waitHealthy(
   signal?: AbortSignal,
   scope?: OwnedScope,
 ): Promise<Health> {
-  let pending = [...refs];
+  let pending = notKnownCurrent(refs, scope?.known);
   let last: ObjectHealth[] = [];
   const done = await pollUntil(
     async () => {

@@ -24,6 +24,15 @@ export interface DriftKeeperHooks {
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
 }
 
+/** The sync applied its revision and found every object unchanged, deleting nothing. */
+export function wroteNothing(report: NonNullable<ReconcileOutcome['report']>): boolean {
+  return (
+    report.result === 'applied' &&
+    report.pruned.length === 0 &&
+    report.changeSet.every((entry) => entry.action === 'unchanged')
+  );
+}
+
 export class DriftKeeper {
   readonly #watcher: DriftWatcher;
   readonly #hooks: DriftKeeperHooks;
@@ -72,6 +81,8 @@ export class DriftKeeper {
     const refs = report.changeSet
       .filter((e) => e.action !== 'failed' && e.action !== 'skipped')
       .map((e) => e.ref);
+    // A sync that found everything as Git has it wrote nothing the watches see: they go on.
+    if (wroteNothing(report) && this.#watcher.keep(refs, this.#spec.drift.ignore)) return;
     await this.#watcher.restart(refs, {
       owner: this.#hooks.owner,
       ignore: this.#spec.drift.ignore,

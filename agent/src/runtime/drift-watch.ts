@@ -3,6 +3,8 @@
 // list gives each object's baseline, as Ferry's apply left it; each later version is compared with it
 // (drift/detect-drift.ts). A drifted object is reported once until the next sync; one that is not
 // drifted becomes the new baseline. Paused while a sync writes, since Ferry's own writes are not drift.
+// After a sync that wrote none of the watched objects, the watches go on (keep) rather than listing
+// everything again: what arrived while paused is compared then.
 import { refKey, type ObjectRef } from '@ferry/shared';
 import { detectDrift, type DriftReport } from '../drift/index.ts';
 import type { IgnoreRule } from '../gitsync/types.ts';
@@ -31,6 +33,10 @@ export class DriftWatcher {
   #running: Promise<unknown> | undefined;
   readonly #baselines = new Map<string, KubeObject>();
   readonly #reported = new Set<string>();
+  /** The newest version of each watched object seen while paused (undefined: deleted). */
+  readonly #whilePaused = new Map<string, { ref: ObjectRef; live: KubeObject | undefined }>();
+  /** What the running watches were started for: the refs' keys and the ignore rules. */
+  #started: { readonly keys: ReadonlySet<string>; readonly options: DriftWatchOptions } | undefined;
   #paused = false;
 
   constructor(kube: KubeApi) {
@@ -45,6 +51,32 @@ export class DriftWatcher {
   /** Compares again after a sync that wrote nothing. */
   resume(): void {
     this.#paused = false;
+    this.#whilePaused.clear();
+  }
+
+  /**
+   * After a sync that wrote none of the watched objects and found each of `refs` as Git has it: the
+   * watches go on with their baselines, and what changed while paused is compared now. False (nothing
+   * done) when the watches must be restarted instead: they are not running, they watch other objects
+   * or with other ignore rules, or a drift was reported since they started (a restart re-baselines it).
+   */
+  keep(refs: readonly ObjectRef[], ignore: readonly IgnoreRule[]): boolean {
+    const started = this.#started;
+    if (
+      started === undefined ||
+      this.#controller === undefined ||
+      this.#controller.signal.aborted ||
+      this.#reported.size > 0 ||
+      JSON.stringify(started.options.ignore) !== JSON.stringify(ignore)
+    )
+      return false;
+    const keys = new Set(refs.map(refKey));
+    if (keys.size !== started.keys.size || [...keys].some((key) => !started.keys.has(key))) return false;
+    this.#paused = false;
+    const missed = [...this.#whilePaused.values()];
+    this.#whilePaused.clear();
+    for (const { ref, live } of missed) this.#compare(ref, live, started.options);
+    return true;
   }
 
   /** Watches `refs` (what the last sync applied), with fresh baselines. */
@@ -52,10 +84,12 @@ export class DriftWatcher {
     await this.stop();
     this.#baselines.clear();
     this.#reported.clear();
+    this.#whilePaused.clear();
     this.#paused = false;
     const controller = new AbortController();
     this.#controller = controller;
     const watched = await this.#plan(refs, options);
+    this.#started = { keys: new Set(watched.flatMap((w) => w.refs.map(refKey))), options };
     this.#running = Promise.all(
       watched.map((w) =>
         watchLoop(
@@ -94,6 +128,7 @@ export class DriftWatcher {
     await this.#running;
     this.#controller = undefined;
     this.#running = undefined;
+    this.#started = undefined;
   }
 
   async #plan(refs: readonly ObjectRef[], options: DriftWatchOptions): Promise<Watched[]> {
@@ -133,10 +168,13 @@ export class DriftWatcher {
   }
 
   #compare(ref: ObjectRef, live: KubeObject | undefined, options: DriftWatchOptions): void {
-    if (this.#paused) return;
     const key = refKey(ref);
     const baseline = this.#baselines.get(key);
     if (baseline === undefined) return; // not one of the last sync's objects
+    if (this.#paused) {
+      this.#whilePaused.set(key, { ref, live });
+      return;
+    }
     const report = detectDrift({ baseline, live, ref, ignore: options.ignore });
     if (report === undefined) {
       if (live !== undefined) this.#baselines.set(key, live);

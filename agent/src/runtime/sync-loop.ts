@@ -2,7 +2,8 @@
 // of spec (generation), a new `ferry.dev/requested-at`, drift, or a hint; a trigger that arrives during a
 // sync runs one more sync right after it (so the newest revision wins, once). Failures back off with
 // jitter, from 5 s doubling up to the interval; a stalled sync waits for the interval or a change.
-// After each sync: status through the status subresource, then Events, then the drift watch restarts.
+// After each sync: status through the status subresource, then Events, then the drift watch restarts
+// (or goes on, after a sync that wrote nothing).
 import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
 import { KubeError } from '../kube/index.ts';
 import { conditionsFor, EMPTY_STATUS, syncRecord, withHistory, type Phase } from '../gitsync/status.ts';
@@ -15,6 +16,7 @@ import {
   type GitSyncStatus,
 } from '../gitsync/types.ts';
 import { DEFAULT_INTERVAL_MS } from '../gitsync/parse-spec.ts';
+import { DigestMemo } from '../engine/digest-memo.ts';
 import { reconcile, type ReconcileContext, type ReconcileOutcome } from '../reconcile.ts';
 import { DriftKeeper, type DriftOutcome } from './drift-keeper.ts';
 import { recordEvent, type SyncEvent } from './events.ts';
@@ -53,6 +55,8 @@ export class SyncLoop {
   readonly #kube: KubeApi;
   readonly #options: SyncLoopOptions;
   readonly #drift: DriftKeeper;
+  /** Digests of the manifests of the last syncs: an unchanged revision computes none again. */
+  readonly #digests = new DigestMemo();
   #pending: Trigger | undefined = 'start';
   #wake: (() => void) | undefined;
   /** What the last sync started from: a GitSync seen later with the same values needs no sync. */
@@ -259,7 +263,12 @@ export class SyncLoop {
     let outcome: ReconcileOutcome;
     this.#options.onSyncing?.(true);
     try {
-      outcome = await reconcile(this.#kube, gitSync, { ...this.#options, signal, onProgress: setPhase });
+      outcome = await reconcile(this.#kube, gitSync, {
+        digests: this.#digests,
+        ...this.#options,
+        signal,
+        onProgress: setPhase,
+      });
     } catch (error) {
       // A bug or an API server that went away mid-sync: reported as a failure, retried with backoff.
       const message = error instanceof Error ? error.message : String(error);
