@@ -6,7 +6,7 @@
 // kubelet (the harness's one simulation) makes the Pods of each cluster's apps namespace ready.
 import assert from 'node:assert/strict';
 import { waitFor, type Harness } from '../harness/src/index.ts';
-import { AgentCluster } from './agent-lifecycle-cluster.ts';
+import { AGENT_NS, AgentCluster } from './agent-lifecycle-cluster.ts';
 import { configMap, deployment } from './agent-lifecycle-fixtures.ts';
 import { HubProcess } from './hub-process.ts';
 
@@ -171,6 +171,20 @@ export class HubFleet {
     const cluster = this.#clusters.get(name);
     assert.ok(cluster !== undefined, `${name} is installed`);
     return cluster;
+  }
+
+  /** The credential the agent of `name` stored in ferry-agent-credential (base64, as the Secret holds it). */
+  async credential(name: string): Promise<string> {
+    const text = await this.on(name).kubectl([
+      '-n',
+      AGENT_NS,
+      'get',
+      'secret',
+      'ferry-agent-credential',
+      '-o',
+      'jsonpath={.data.credential}',
+    ]);
+    return text.trim();
   }
 
   cluster(name: string): Promise<ClusterJson> {

@@ -51,16 +51,8 @@ describe('the hub with two clusters enrolled from its install manifests', { conc
       assert.equal(view.clusterUid, uid, 'the cluster UID is the kube-system namespace UID');
       const gitSync = await on(name).waitReady('True', `${name} Ready`, sha);
       assert.equal(gitSync.status?.lastAppliedRevision?.endsWith(sha), true);
-      const credential = await on(name).kubectl([
-        '-n',
-        AGENT_NS,
-        'get',
-        'secret',
-        'ferry-agent-credential',
-        '-o',
-        'jsonpath={.data.credential}',
-      ]);
-      assert.ok(credential.trim().length > 0, 'the agent stored its credential in ferry-agent-credential');
+      const credential = await fleet().credential(name);
+      assert.ok(credential.length > 0, 'the agent stored its credential in ferry-agent-credential');
       const [agent] = on(name).agents;
       assert.ok(agent !== undefined);
       const configured = on(name)
@@ -157,18 +149,7 @@ describe('the hub with two clusters enrolled from its install manifests', { conc
 
   it('keeps the stored credential when the served manifest is applied again', async () => {
     const fixture = on('hub-b');
-    const read = async (): Promise<string> =>
-      (
-        await fixture.kubectl([
-          '-n',
-          AGENT_NS,
-          'get',
-          'secret',
-          'ferry-agent-credential',
-          '-o',
-          'jsonpath={.data.credential}',
-        ])
-      ).trim();
+    const read = (): Promise<string> => fleet().credential('hub-b');
     const before = await read();
     assert.notEqual(before, '');
     const manifest = fleet().manifests.get('hub-b');
@@ -189,18 +170,7 @@ describe('the hub with two clusters enrolled from its install manifests', { conc
   });
 
   it('refuses cluster A’s credential presented by cluster B’s agent, and shows the refusal on A', async () => {
-    const read = async (name: Name): Promise<string> =>
-      (
-        await on(name).kubectl([
-          '-n',
-          AGENT_NS,
-          'get',
-          'secret',
-          'ferry-agent-credential',
-          '-o',
-          'jsonpath={.data.credential}',
-        ])
-      ).trim();
+    const read = (name: Name): Promise<string> => fleet().credential(name);
     const credentialA = await read('hub-a');
     const credentialB = await read('hub-b');
     const patch = (value: string) => JSON.stringify({ data: { credential: value } });
