@@ -38,6 +38,18 @@ export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
 
 const PORT_ATTEMPTS = 3;
 
+/** `--name=value` → `--name`; anything else as it is. */
+const flagName = (arg: string): string => arg.split('=', 1)[0] ?? arg;
+
+/**
+ * The default flags less those the extra ones name, then the extra ones: an extra flag replaces the
+ * default of its name (list flags such as --etcd-servers would otherwise add to it, not replace it).
+ */
+export function withOverrides(defaults: readonly string[], extra: readonly string[]): string[] {
+  const named = new Set(extra.map(flagName));
+  return [...defaults.filter((arg) => !named.has(flagName(arg))), ...extra];
+}
+
 function kubeconfig(name: string, server: string, ca: string, user: string, token: string): string {
   // JSON is YAML: kubectl and client libraries read it as a kubeconfig.
   const config = {
@@ -231,7 +243,10 @@ export async function startCluster(
   let port = 0;
   for (let attempt = 1; apiserver === undefined; attempt++) {
     port = options.apiserverPort ?? (await freePort());
-    const args = [...apiserverArgs(pki, dir, etcd, etcdPrefix.slice(0, -1), port), ...options.apiserverArgs];
+    const args = withOverrides(
+      apiserverArgs(pki, dir, etcd, etcdPrefix.slice(0, -1), port),
+      options.apiserverArgs,
+    );
     writeFileSync(join(dir, 'kube-apiserver.args.json'), JSON.stringify(args));
     const daemon = await launchApiserver(binaries, name, dir, args);
     try {
