@@ -10,11 +10,6 @@ const CONNECTION = new Set([
   'EPIPE',
   'ENOTFOUND',
   'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
 
 const TLS_UNTRUSTED = new Set([
@@ -35,7 +30,7 @@ function findCode(error: unknown, codes: ReadonlySet<string>): string | undefine
   return undefined;
 }
 
-/** The errno or undici code when the server could not be reached or the connection broke. */
+/** The errno code when the server could not be reached or the connection broke. */
 export const connectionFailure = (error: unknown): string | undefined => findCode(error, CONNECTION);
 
 /** The code when the server's certificate is not trusted. */

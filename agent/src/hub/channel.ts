@@ -4,7 +4,8 @@
 // Refusals that waiting will not fix (a refused enrollment, a credential bound to another cluster, no
 // common version) back off to the cap; anything else backs off with jitter from 1 s. Nothing here
 // touches the sync loop but its `requestSync` hint; the hub being away never stops a sync.
-import { CLOSE_CODES, LIMIT_RANGES, type Logger } from '@ferry/shared';
+import { type Logger } from '@ferry/shared';
+import { CLOSE_CODES, LIMIT_RANGES } from '@ferry/shared/protocol';
 import type { KubeApi } from '../kube/index.ts';
 import { tlsUntrusted } from '../net-errors.ts';
 import { sleep } from '../runtime/watch-loop.ts';

@@ -1,6 +1,7 @@
 // A change of the resource state as delta messages whose frames stay under maxFrameBytes: upserts,
 // then removals, as many per delta as fit. Every delta names the snapshot the hub holds; only the last
 // carries the digest of the whole state after it, so the hub's copy is compared only once complete.
+import { type ObjectRef } from '@ferry/shared';
 import {
   BOUNDS,
   frameBytes,
@@ -8,9 +9,8 @@ import {
   ProtocolError,
   serializeAgentMessage,
   type DeltaBody,
-  type ObjectRef,
   type ResourceSummary,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import type { StateDiff } from './resource-state.ts';
 
 /** Stands in for the real epoch when measuring: every UUID is 36 characters. */

@@ -2,15 +2,14 @@
 // GitSync's status summary (object, `path change` per field, managers, action, time): the object is
 // found again in the resource state by its formatted name, and each field gets the managers of the
 // entry (the summary keeps them per object, not per field). Events are relayed as recorded.
+import { formatRef, type ObjectRef } from '@ferry/shared';
 import {
   BOUNDS,
   FIELD_CHANGES,
-  formatRef,
   type DriftBody,
   type EventBody,
   type FieldChange,
-  type ObjectRef,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import type { DriftSummary } from '../gitsync/types.ts';
 import type { SyncEvent } from '../runtime/events.ts';
 import { cut, type ResourceState } from './resource-state.ts';

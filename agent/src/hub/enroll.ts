@@ -2,7 +2,7 @@
 // stored its credential; it sends only the digest, with the one-time token as the authority. A retry
 // with the same pair is harmless until the agent's first hello, so a crash anywhere is safe. Returns
 // data; the token is in no message.
-import { Agent, request } from 'undici';
+import { createHttpClient, text as readText } from '../http-client.ts';
 import { connectionFailure, tlsUntrusted } from '../net-errors.ts';
 import type { HubConfig } from './config.ts';
 
@@ -29,23 +29,18 @@ export async function enroll(
   options: EnrollOptions = DEFAULT_ENROLL_OPTIONS,
 ): Promise<EnrollResult> {
   const what = `enrollment at ${config.enrollUrl}`;
-  const dispatcher = new Agent({
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: { timeout: options.timeoutMs, ...(config.ca !== undefined ? { ca: config.ca } : {}) },
-  });
+  const http = createHttpClient({ ca: config.ca, connections: 1, timeoutMs: options.timeoutMs });
   try {
     let status: number;
     let text: string;
     try {
-      const response = await request(config.enrollUrl, {
+      const response = await http.request(config.enrollUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ token, credentialDigest }),
-        dispatcher,
       });
       status = response.statusCode;
-      text = await response.body.text();
+      text = await readText(response.body);
     } catch (error) {
       const code = tlsUntrusted(error) ?? connectionFailure(error);
       const why = code !== undefined ? code : error instanceof Error ? error.message : String(error);
@@ -53,7 +48,7 @@ export async function enroll(
     }
     return answerOf(what, status, text);
   } finally {
-    await dispatcher.close();
+    http.close();
   }
 }
 

@@ -3,7 +3,7 @@
 // The source comes from the last sync's spec, or from the GitSync itself before any sync; a repository
 // URL loses any user or password first, so that no credential ever rides in a hello.
 import { readFileSync } from 'node:fs';
-import { BOUNDS, PROTOCOL_VERSIONS, type HelloBody } from '@ferry/shared';
+import { BOUNDS, PROTOCOL_VERSIONS, type HelloBody } from '@ferry/shared/protocol';
 import { parseGitSyncSpec } from '../gitsync/parse-spec.ts';
 import { GITSYNC_GROUP, GITSYNC_KIND, GITSYNC_VERSION, type GitSyncSpec } from '../gitsync/types.ts';
 import { KubeError, type KubeApi } from '../kube/index.ts';

@@ -1,16 +1,15 @@
 // The agent's side of the hub: read where the hub is (or learn there is none), keep what to report as
 // the sync loop runs, and hold the channel while this replica holds the Lease. One epoch per process:
-// the link, its reporter and its seq counter live as long as the process, across Lease terms.
-import { randomUUID } from 'node:crypto';
+// the link, its reporter and its seq counter live as long as the process, across Lease terms. An agent
+// that runs alone never loads the channel (ws, the protocol's schemas): `link.ts` is imported on demand.
 import type { Logger, ObjectRef } from '@ferry/shared';
 import type { KubeApi } from '../kube/index.ts';
 import type { ReconcileOutcome } from '../reconcile.ts';
 import type { SyncEvent } from '../runtime/events.ts';
-import { HubChannel, type ChannelTimeouts } from './channel.ts';
+import type { ChannelTimeouts } from './channel.ts';
 import { readHubConfig, type HubConfig } from './config.ts';
 import type { DriftEntry } from './drift-event.ts';
-import { agentVersion, helloFacts } from './hello-facts.ts';
-import { HubReporter } from './reporter.ts';
+import type { HubReporter } from './reporter.ts';
 import type { ObjectHealthLike } from './resource-state.ts';
 
 export { HUB_SECRET, hubUrls, parseHubConfig, readHubConfig, type HubConfig } from './config.ts';
@@ -71,49 +70,6 @@ export async function startHubLink(options: HubLinkOptions): Promise<HubLink | u
     log.error(`hub configuration not used, running alone: ${result.message}`);
     return undefined;
   }
-  const config = result.config;
-  const epoch = randomUUID();
-  const hubLog = log.child({ hub: config.url });
-  const reporter = new HubReporter({
-    epoch,
-    log: hubLog,
-    ...(options.assess ? { assess: options.assess } : {}),
-  });
-  const channel = new HubChannel({
-    kube,
-    namespace,
-    epoch,
-    config,
-    rereadConfig: read,
-    reporter,
-    facts: helloFacts(kube, {
-      namespace,
-      name: options.gitSync,
-      agentVersion: agentVersion(),
-      spec: () => reporter.spec,
-    }),
-    log: hubLog,
-    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-  });
-  log.info('hub configured', {
-    hub: config.url,
-    epoch,
-    canEnroll: config.enrollmentToken !== undefined,
-    customCa: config.ca !== undefined,
-  });
-  return {
-    config,
-    epoch,
-    reporter,
-    run: (signal, requestSync) => channel.run(signal, requestSync),
-    syncDone: (outcome, startedAt) => {
-      reporter.syncDone(outcome, new Date(startedAt));
-    },
-    eventRecorded: (event) => {
-      reporter.eventRecorded(event);
-    },
-    driftRecorded: (entry) => {
-      reporter.driftRecorded(entry);
-    },
-  };
+  const { createHubLink } = await import('./link.ts');
+  return createHubLink(result.config, read, options);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EventBody, SnapshotBody, SyncReportBody } from '@ferry/shared';
+import type { EventBody, SnapshotBody, SyncReportBody } from '@ferry/shared/protocol';
 import { Outbox, type Numbered, type Outgoing } from './outbox.ts';
 
 const AT = '2024-05-01T12:00:00.000Z';

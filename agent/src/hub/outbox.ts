@@ -14,7 +14,7 @@
 //   older one and the deltas on it, wherever they are not yet on the wire of this connection.
 // - While the hub is away, at most `maxWaiting` reports, drifts and events wait; past that the oldest
 //   drift or event is dropped first, then the oldest report, and each drop is counted.
-import type { AgentMessageOf, SnapshotBody } from '@ferry/shared';
+import type { AgentMessageOf, SnapshotBody } from '@ferry/shared/protocol';
 
 /** The messages the hub stores and acks. */
 export const STORED_TYPES = ['syncReport', 'snapshot', 'delta', 'drift', 'event'] as const;

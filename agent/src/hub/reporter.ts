@@ -2,7 +2,8 @@
 // one syncReport per sync, drifts, Events, and the resource state (kept in memory, sent as a full
 // snapshot when the hub asks and as deltas on it after that). Nothing here waits on the hub: hooks
 // queue and return, so losing the hub never slows a sync. The session takes frames from `outbox`.
-import { chunkSnapshot, refKey, SILENT_LOGGER, type Logger, type ObjectRef } from '@ferry/shared';
+import { refKey, SILENT_LOGGER, type Logger, type ObjectRef } from '@ferry/shared';
+import { chunkSnapshot } from '@ferry/shared/protocol';
 import type { GitSyncSpec } from '../gitsync/types.ts';
 import type { ReconcileOutcome } from '../reconcile.ts';
 import type { SyncEvent } from '../runtime/events.ts';

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chunkSnapshot, parseAgentFrame, refKey, serializeAgentMessage, snapshotDigest } from '@ferry/shared';
+import { refKey } from '@ferry/shared';
+import {
+  chunkSnapshot,
+  parseAgentFrame,
+  serializeAgentMessage,
+  snapshotDigest,
+} from '@ferry/shared/protocol';
 import { deltaBodies } from './delta.ts';
 import {
   diffStates,

@@ -2,14 +2,8 @@
 // sync took on it and whether it drifted since (a ResourceSummary each, keyed by refKey). Pure
 // functions from the state before and what happened to the state after, and the difference between two
 // states (what a delta carries). Never a manifest, never a field's value.
-import {
-  BOUNDS,
-  refKey,
-  snapshotDigest,
-  type HealthStatus,
-  type ObjectRef,
-  type ResourceSummary,
-} from '@ferry/shared';
+import { refKey, type HealthStatus, type ObjectRef } from '@ferry/shared';
+import { BOUNDS, snapshotDigest, type ResourceSummary } from '@ferry/shared/protocol';
 import type { ReconcileOutcome } from '../reconcile.ts';
 
 export type ResourceState = ReadonlyMap<string, ResourceSummary>;

@@ -4,6 +4,7 @@
 // from the hub is validated (parseHubFrame, with the negotiated version and maxFrameBytes once
 // welcomed); a bad one closes the connection with its close code and a log line, never a crash. No
 // socket library here: the session is handed a socket and driven by its events and a clock.
+import { type Logger } from '@ferry/shared';
 import {
   DEFAULT_LIMITS,
   parseHubFrame,
@@ -18,8 +19,7 @@ import {
   type HelloBody,
   type HubMessage,
   type Limits,
-  type Logger,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import type { HintLimiter } from './hint-limiter.ts';
 import type { Numbered } from './outbox.ts';
 import type { HubReporter } from './reporter.ts';

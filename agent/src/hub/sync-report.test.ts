@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { refKey, serializeAgentMessage, type SyncReportBody } from '@ferry/shared';
+import { refKey } from '@ferry/shared';
+import { serializeAgentMessage, type SyncReportBody } from '@ferry/shared/protocol';
 import { driftBodyOf, eventBodyOf, refOfEntry } from './drift-event.ts';
 import { stateAfterSync } from './resource-state.ts';
 import { fitSyncReport, syncReportOf } from './sync-report.ts';

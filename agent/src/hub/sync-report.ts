@@ -1,14 +1,8 @@
 // One sync as the hub hears of it: the outcome of a reconcile turned into a syncReport body, with the
 // protocol's bounds applied (errors 20 of 512 characters, changes 500, counts exact). Messages are the
 // engine's, which name files, objects and fields and never a value; nothing is added from the objects.
-import {
-  BOUNDS,
-  formatRef,
-  type ChangeAction,
-  type Health,
-  type ObjectRef,
-  type SyncReportBody,
-} from '@ferry/shared';
+import { formatRef, type Health, type ObjectRef } from '@ferry/shared';
+import { BOUNDS, type ChangeAction, type SyncReportBody } from '@ferry/shared/protocol';
 import type { ReconcileOutcome } from '../reconcile.ts';
 import { cut } from './resource-state.ts';
 

@@ -1,7 +1,7 @@
-// KubeApi on a real API server: one keep-alive undici agent (the CA read once), JSON in and out,
+// KubeApi on a real API server: one keep-alive HTTP client (the CA read once), JSON in and out,
 // errors translated once (errors.ts), discovery cached (discovery.ts).
 import { formatRef, parseApiVersion, type ObjectRef } from '@ferry/shared';
-import { Agent, request, type Dispatcher } from 'undici';
+import { createHttpClient, text, type HttpClient } from '../http-client.ts';
 import type { KubeConnection } from './client.ts';
 import { Discovery } from './discovery.ts';
 import { httpError, networkError } from './errors.ts';
@@ -34,24 +34,21 @@ const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v
 
 export class KubeApiClient implements KubeApi {
   readonly #connection: KubeConnection;
-  readonly #dispatcher: Dispatcher;
+  readonly #http: HttpClient;
   readonly #discovery: Discovery;
   readonly #options: KubeApiOptions;
 
   constructor(connection: KubeConnection, options: KubeApiOptions = DEFAULT_KUBE_API_OPTIONS) {
     this.#connection = connection;
     this.#options = options;
-    this.#dispatcher = new Agent({
+    this.#http = createHttpClient({
       connections: options.connections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: {
-        ...(connection.ca !== undefined ? { ca: connection.ca } : {}),
-        ...(connection.cert !== undefined ? { cert: connection.cert } : {}),
-        ...(connection.key !== undefined ? { key: connection.key } : {}),
-        rejectUnauthorized: !connection.insecureSkipTlsVerify,
-      },
+      keepAliveMs: 30_000,
+      timeoutMs: options.timeoutMs,
+      ca: connection.ca,
+      cert: connection.cert,
+      key: connection.key,
+      rejectUnauthorized: !connection.insecureSkipTlsVerify,
     });
     this.#discovery = new Discovery(async (path) => {
       const answer = await this.#send('GET', path, 'discovery');
@@ -66,11 +63,12 @@ export class KubeApiClient implements KubeApi {
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    this.#http.close();
+    await Promise.resolve();
   }
 
   async #send(
-    method: Dispatcher.HttpMethod,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     what: string,
     body?: unknown,
@@ -83,20 +81,20 @@ export class KubeApiClient implements KubeApi {
     if (authorization !== undefined) headers.authorization = authorization;
     if (body !== undefined) headers['content-type'] = contentType;
     let response;
+    let answer: string;
     try {
-      response = await request(`${this.#connection.server}${path}`, {
+      response = await this.#http.request(`${this.#connection.server}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: this.#dispatcher,
       });
+      answer = await text(response.body);
     } catch (error) {
       throw networkError(what, this.#connection.server, error);
     }
-    const text = await response.body.text();
-    let parsed: unknown = text;
+    let parsed: unknown = answer;
     try {
-      parsed = text === '' ? undefined : JSON.parse(text);
+      parsed = answer === '' ? undefined : JSON.parse(answer);
     } catch {
       // Not JSON (a proxy's error page): keep the text for the message.
     }
@@ -223,13 +221,12 @@ export class KubeApiClient implements KubeApi {
     if (authorization !== undefined) headers.authorization = authorization;
     let response;
     try {
-      response = await request(`${this.#connection.server}${path}`, {
+      response = await this.#http.request(`${this.#connection.server}${path}`, {
         method: 'GET',
         headers,
-        dispatcher: this.#dispatcher,
         // A watch is quiet for long stretches; the server's timeoutSeconds ends it.
-        bodyTimeout: 0,
-        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        timeoutMs: 0,
+        signal: options.signal,
       });
     } catch (error) {
       if (options.signal?.aborted === true) return;

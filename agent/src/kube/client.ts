@@ -1,6 +1,6 @@
 // The only module that imports @kubernetes/client-node: it turns a kubeconfig (any auth it supports)
 // or the in-cluster ServiceAccount folder into a KubeConnection. Requests themselves go through
-// kube/api.ts on one keep-alive undici agent. The library is loaded only for a kubeconfig: in the
+// kube/api.ts on one keep-alive HTTP client. The library is loaded only for a kubeconfig: in the
 // cluster the agent reads its ServiceAccount folder itself, and never pays the ~80 MB of memory that
 // loading the library's generated API costs.
 import { readFileSync, statSync } from 'node:fs';

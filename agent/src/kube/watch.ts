@@ -1,7 +1,7 @@
 // A watch stream: newline-delimited JSON events from `?watch=1`, parsed and checked one by one. A 410
 // Gone arrives as an ERROR event (or as the answer's status); either way the caller gets `gone` and
 // must list again rather than re-watch from the same stale resourceVersion.
-import type { Dispatcher } from 'undici';
+import { text, type HttpResponse } from '../http-client.ts';
 import { httpError, statusMessage } from './errors.ts';
 import { KubeError, type KubeObject } from './types.ts';
 
@@ -40,15 +40,12 @@ export function parseWatchLine(what: string, line: string): WatchEvent {
 }
 
 /** Reads the answer's body line by line; ends when the server closes the watch or the signal aborts. */
-export async function* watchEvents(
-  what: string,
-  response: Dispatcher.ResponseData,
-): AsyncGenerator<WatchEvent> {
+export async function* watchEvents(what: string, response: HttpResponse): AsyncGenerator<WatchEvent> {
   if (response.statusCode !== 200) {
-    const text = await response.body.text();
-    let body: unknown = text;
+    const answer = await text(response.body);
+    let body: unknown = answer;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(answer);
     } catch {
       // keep the text
     }
@@ -56,7 +53,7 @@ export async function* watchEvents(
   }
   const decoder = new TextDecoder();
   let buffered = '';
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
     buffered += decoder.decode(chunk, { stream: true });
     let newline = buffered.indexOf('\n');
     while (newline !== -1) {

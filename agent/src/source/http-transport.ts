@@ -1,6 +1,6 @@
-// isomorphic-git's HTTP client, on undici: one keep-alive dispatcher per source, an optional CA bundle,
-// the proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and the credentials as an Authorization header.
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+// isomorphic-git's HTTP client: one keep-alive client per source, an optional CA bundle, the proxy from
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY, and the credentials as an Authorization header.
+import { bytes, createHttpClient } from '../http-client.ts';
 import { ensureAdvertisedHead } from './advertisement.ts';
 import type { GitAuth } from './types.ts';
 
@@ -66,11 +66,11 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
 
 export function createGitHttpTransport(options: TransportOptions): GitHttpTransport {
   const timeout = options.timeoutMs ?? 60_000;
-  const dispatcher: Dispatcher = new EnvHttpProxyAgent({
-    ...(options.ca !== undefined ? { connect: { ca: options.ca } } : {}),
-    keepAliveTimeout: 30_000,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
+  const http = createHttpClient({
+    ca: options.ca,
+    keepAliveMs: 30_000,
+    timeoutMs: timeout,
+    proxyFromEnv: true,
   });
   const auth = authorization(options.auth);
   return {
@@ -78,13 +78,8 @@ export function createGitHttpTransport(options: TransportOptions): GitHttpTransp
       // A fresh header object each time: isomorphic-git may keep and change the one it passed.
       const headers: Record<string, string> = { ...(req.headers ?? {}) };
       if (auth !== undefined) headers.authorization = auth;
-      const method: Dispatcher.HttpMethod = req.method === 'POST' ? 'POST' : 'GET';
-      const response = await request(req.url, {
-        method,
-        headers,
-        body: await collect(req.body),
-        dispatcher,
-      });
+      const method = req.method === 'POST' ? 'POST' : 'GET';
+      const response = await http.request(req.url, { method, headers, body: await collect(req.body) });
       const responseHeaders = flatHeaders(response.headers);
       let body: AsyncIterableIterator<Uint8Array> = response.body[
         Symbol.asyncIterator
@@ -94,7 +89,7 @@ export function createGitHttpTransport(options: TransportOptions): GitHttpTransp
         response.statusCode === 200 &&
         req.url.includes('/info/refs?service=git-upload-pack')
       ) {
-        const advertisement = Buffer.from(await response.body.arrayBuffer());
+        const advertisement = await bytes(response.body);
         body = once(ensureAdvertisedHead(advertisement));
       }
       return {
@@ -106,6 +101,9 @@ export function createGitHttpTransport(options: TransportOptions): GitHttpTransp
         body,
       };
     },
-    close: () => dispatcher.close(),
+    close: async () => {
+      http.close();
+      await Promise.resolve();
+    },
   };
 }

@@ -1,6 +1,6 @@
 // Parsing and printing what a sync follows: `branch:main`, `tag:v1.2.0`, `semver:>=1.2.0 <2`,
 // `commit:<sha>`; a bare name is a branch and 40 hex digits are a commit.
-import { validRange } from 'semver';
+import validRange from 'semver/ranges/valid.js';
 import { SourceError } from './errors.ts';
 import type { RefSpec } from './types.ts';
 

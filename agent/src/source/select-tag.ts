@@ -1,6 +1,8 @@
 // A semver range of tags: the highest tag whose name is a version in the range wins.
 // `v1.2.3` and `1.2.3` both count; tags that are not versions are ignored.
-import { clean, maxSatisfying } from 'semver';
+// The functions' own modules, not the package index (which loads all of semver's 47 modules).
+import clean from 'semver/functions/clean.js';
+import maxSatisfying from 'semver/ranges/max-satisfying.js';
 
 export interface SelectedTag {
   readonly tag: string;

@@ -1,6 +1,6 @@
 // The syntax of what people type into the API: names, Kubernetes labels, a Git repository address, a
 // ref, a path in the repository. Pure checks that return what is wrong (undefined when nothing is).
-import { BOUNDS } from '@ferry/shared';
+import { BOUNDS } from '@ferry/shared/protocol';
 
 /** A Kubernetes DNS-1123 label: cluster names and target namespaces. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -7,7 +7,7 @@ import {
   PROTOCOL_VERSIONS,
   type AgentMessageOf,
   type CloseCode,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import type { Store } from '../store/index.ts';
 import { storedDigest } from './to-summary.ts';
 

@@ -8,7 +8,7 @@ import {
   type CloseCode,
   type HubMessage,
   type Limits,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import type { CommitQueue, QueueClient, QueueFailure, StoredOutcome } from './commit-queue.ts';
 import { checkSequence, startSequence } from './sequence.ts';
 import { toAgentRecord } from './to-record.ts';

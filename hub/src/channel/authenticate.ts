@@ -2,7 +2,7 @@
 // to. The hub keeps only digests, so the credential is hashed and looked up, and never written anywhere:
 // not in a close reason, not in a log line, not in the refusal kept on the cluster.
 import type { IncomingHttpHeaders } from 'node:http';
-import { CLOSE_CODES, type CloseCode } from '@ferry/shared';
+import { CLOSE_CODES, type CloseCode } from '@ferry/shared/protocol';
 import { digest } from '../crypto.ts';
 import type { CredentialLookup, Store } from '../store/index.ts';
 

@@ -2,7 +2,7 @@
 // acks what it stored before it ends the links.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLOSE_CODES } from '@ferry/shared';
+import { CLOSE_CODES } from '@ferry/shared/protocol';
 import { agentSession, connectAgent } from './test-client.ts';
 import { startTestHub } from './test-hub.ts';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import type { AgentMessageOf } from '@ferry/shared';
+import type { AgentMessageOf } from '@ferry/shared/protocol';
 import { digest, newToken } from '../crypto.ts';
 import { enrollmentExpiry, openStore, type Store } from '../store/index.ts';
 import { newCluster } from '../store/test-store.ts';

@@ -2,7 +2,7 @@
 // webhook relay matches pushes against it), over real websocket connections.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentMessageOf } from '@ferry/shared';
+import type { AgentMessageOf } from '@ferry/shared/protocol';
 import { agentSession, connectAgent, type AgentSession } from './test-client.ts';
 import { startTestHub } from './test-hub.ts';
 

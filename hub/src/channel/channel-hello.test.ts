@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { CLOSE_CODES, DEFAULT_LIMITS } from '@ferry/shared';
+import { CLOSE_CODES, DEFAULT_LIMITS } from '@ferry/shared/protocol';
 import { agentSession, connectAgent, type AgentLink } from './test-client.ts';
 import { startTestHub, type LogLine, type TestHub } from './test-hub.ts';
 

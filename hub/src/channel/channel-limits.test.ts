@@ -2,7 +2,7 @@
 // backpressure); heartbeats and dead links.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CLOSE_CODES } from '@ferry/shared';
+import { CLOSE_CODES } from '@ferry/shared/protocol';
 import { agentSession, connectAgent, type AgentLink, type AgentSession, type Closed } from './test-client.ts';
 import { startTestHub, type TestHub } from './test-hub.ts';
 

@@ -2,7 +2,7 @@
 // reconnect, new epochs, and the snapshot digest that decides whether the hub asks for a full snapshot.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { snapshotDigest, type ResourceSummary } from '@ferry/shared';
+import { snapshotDigest, type ResourceSummary } from '@ferry/shared/protocol';
 import { agentSession, connectAgent, DEPLOYMENT, SERVICE, type AgentLink } from './test-client.ts';
 import { startTestHub, type TestHub } from './test-hub.ts';
 

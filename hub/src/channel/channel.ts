@@ -4,7 +4,7 @@
 // link with 4000.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE_CODES, PROTOCOL_VERSION } from '@ferry/shared';
+import { CLOSE_CODES, PROTOCOL_VERSION } from '@ferry/shared/protocol';
 import { createCommitQueue } from './commit-queue.ts';
 import { startConnection, type Connection, type ConnectionHost, type HelloSource } from './connection.ts';
 import { resolveOptions, type ChannelOptions } from './options.ts';

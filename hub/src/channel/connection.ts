@@ -4,6 +4,7 @@
 // with the credential. Nothing a peer sends can throw out of here: a failure ends this link, never the
 // process.
 import type { IncomingMessage } from 'node:http';
+import { type Logger } from '@ferry/shared';
 import {
   CLOSE_CODES,
   parseAgentFrame,
@@ -12,8 +13,7 @@ import {
   truncateBytes,
   type AgentMessageOf,
   type HubMessage,
-  type Logger,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { acceptHello } from './accept-hello.ts';
 import { createAgentStream, type AgentStream } from './agent-stream.ts';

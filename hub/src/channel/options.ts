@@ -1,6 +1,7 @@
 // The channel's options and their defaults, in one place. Limits go to every agent in its welcome; the
 // rest are the hub's own: how long a link may stay silent, and how records are committed in groups.
-import { DEFAULT_LIMITS, LIMIT_RANGES, type Limits, type Logger } from '@ferry/shared';
+import { type Logger } from '@ferry/shared';
+import { DEFAULT_LIMITS, LIMIT_RANGES, type Limits } from '@ferry/shared/protocol';
 import type { Store } from '../store/index.ts';
 
 export interface ChannelOptions {

@@ -3,7 +3,7 @@
 // never buffered whole. ws closes such a link itself with 1009; the socket class below turns the codes
 // ws picks for a peer's bad frames into the protocol's own (4413 too large, 4400 not UTF-8 text).
 import type { Duplex } from 'node:stream';
-import { CLOSE_CODES, truncateBytes } from '@ferry/shared';
+import { CLOSE_CODES, truncateBytes } from '@ferry/shared/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 
 /** RFC 6455 codes ws closes with on a peer's bad frame: message too big, invalid payload data. */

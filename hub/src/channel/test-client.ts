@@ -10,7 +10,7 @@ import {
   type HubMessageOf,
   type HubMessageType,
   type ResourceSummary,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import { WebSocket } from 'ws';
 
 const DEADLINE_MS = 5000;

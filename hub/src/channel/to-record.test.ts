@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BOUNDS, snapshotDigest, type AgentMessageOf, type ResourceSummary } from '@ferry/shared';
+import { BOUNDS, snapshotDigest, type AgentMessageOf, type ResourceSummary } from '@ferry/shared/protocol';
 import { storedDigest, toResourceSummary } from './to-summary.ts';
 import { syncCounts, toAgentRecord, toResourceRecord } from './to-record.ts';
 

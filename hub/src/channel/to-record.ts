@@ -14,7 +14,7 @@ import {
   type DriftOutcome,
   type ResourceSummary,
   type SyncReportBody,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import type { AgentRecord, DriftAction, ResourceRecord, SyncRecord } from '../store/index.ts';
 
 /** The messages the hub stores (and acks); the hello and heartbeats are not among them. */

@@ -2,7 +2,7 @@
 // for: the digest of its state, compared with a hello's snapshotDigest. Pure. The inverse of
 // toResourceRecord, with the store's '' health message as an absent one (so an agent that writes
 // `healthMessage: ''` gets a differing digest and a snapshot request: safe, never a false match).
-import { snapshotDigest, type ResourceSummary } from '@ferry/shared';
+import { snapshotDigest, type ResourceSummary } from '@ferry/shared/protocol';
 import type { ResourceRecord } from '../store/index.ts';
 
 export function toResourceSummary(record: ResourceRecord): ResourceSummary {

@@ -12,10 +12,10 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { refKey } from '@ferry/shared';
 import {
   DEFAULT_LIMITS,
   parseAgentFrame,
-  refKey,
   serializeHubMessage,
   snapshotDigest,
   type AgentMessage,
@@ -23,7 +23,7 @@ import {
   type HubMessage,
   type Limits,
   type ResourceSummary,
-} from '@ferry/shared';
+} from '@ferry/shared/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export const AGENT_PATH = '/api/v1/agents/connect';

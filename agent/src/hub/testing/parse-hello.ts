@@ -1,5 +1,5 @@
 // A hello body checked as the hub reads it: through parseAgentFrame in a real envelope.
-import { parseAgentFrame, type HelloBody } from '@ferry/shared';
+import { parseAgentFrame, type HelloBody } from '@ferry/shared/protocol';
 
 export function parseHelloBody(body: HelloBody): boolean {
   const text = JSON.stringify({

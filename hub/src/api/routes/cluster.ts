@@ -1,5 +1,5 @@
 // One cluster: its detail, its removal, and a refresh hint to its agent (fetch now; never what to run).
-import { BOUNDS } from '@ferry/shared';
+import { BOUNDS } from '@ferry/shared/protocol';
 import { Hono } from 'hono';
 import { clusterView, requireCluster } from '../cluster-view.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';

@@ -2,7 +2,7 @@
 // or GitLab's token, is the authority) becomes a refresh hint to every connected agent that follows
 // the pushed repository and ref. The hint says only "fetch now"; the agent fetches what its own
 // GitSync names. One log line per delivery, never with a secret or a signature.
-import { BOUNDS } from '@ferry/shared';
+import { BOUNDS } from '@ferry/shared/protocol';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Store } from '../../store/index.ts';
