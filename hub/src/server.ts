@@ -14,6 +14,7 @@ import type { Logger } from '@ferry/shared';
 import { createApp } from './api/app.ts';
 import { ensureAdminToken } from './api/admin-token.ts';
 import { createChannel, type AgentChannel } from './channel/index.ts';
+import { createRecoveryWatch } from './recovery/watch.ts';
 import type { HubConfig } from './config.ts';
 import { loadStaticManifest, renderInstallManifest } from './install/index.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -66,11 +67,14 @@ export async function startHub(
   let events: ClusterStream | undefined;
   try {
     const admin = ensureAdminToken(store, { envToken: config.adminToken, now: now() });
+    const recoveries = createRecoveryWatch({ store, now, log: log.child({ component: 'recovery' }) });
     const channel = createChannel({
       store,
       now,
       log: log.child({ component: 'channel' }),
       onClustersChanged: (clusters) => {
+        // First the recoveries this batch finished, so that the stream shows them as recovered.
+        recoveries.changed(clusters);
         events?.changed(clusters);
       },
     });
@@ -97,6 +101,7 @@ export async function startHub(
       store,
       channel,
       now,
+      recoveries,
       log: log.child({ component: 'api' }),
       renderInstall: (cluster, enrollmentToken) =>
         renderInstallManifest(staticManifest, {

@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv } from './deps.ts';
 import { ApiError, type ApiErrorCode } from './errors.ts';
 import { clusterAddRoutes } from './routes/cluster-add.ts';
 import { clusterRecordRoutes } from './routes/cluster-records.ts';
+import { clusterRecoverRoutes } from './routes/cluster-recover.ts';
 import { clusterRoutes } from './routes/cluster.ts';
 import { clusterListRoutes } from './routes/clusters-list.ts';
 import { enrollRoutes } from './routes/enroll.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', clusterAddRoutes(deps));
   app.route('/api/v1', clusterRoutes(deps));
   app.route('/api/v1', clusterRecordRoutes(deps));
+  app.route('/api/v1', clusterRecoverRoutes(deps));
   app.route('/api/v1', tokenRoutes(deps));
   app.route('/api/v1', webhookRoutes(deps));
   if (deps.events !== undefined) app.route('/api/v1', eventStreamRoutes(deps.events));

@@ -51,6 +51,8 @@ export interface AppDeps {
   readonly events?: ClusterEvents;
   /** Absent: no webhook secret is configured, and every push is refused (401). */
   readonly webhooks?: WebhookDeps;
+  /** Told when a recovery begins, so the hub checks that cluster's reports until it has recovered. */
+  readonly recoveries?: { began(cluster: string): void };
 }
 
 /** The person behind a request's API token. */

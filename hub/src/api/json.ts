@@ -55,9 +55,18 @@ export interface ClusterJson {
   readonly sync: ClusterSyncJson | null;
   readonly refusal: { readonly message: string; readonly at: string } | null;
   readonly recovery: {
+    /** `recovering` until the new cluster has applied Git's head and is healthy, then `recovered`. */
+    readonly status: 'recovering' | 'recovered';
     readonly startedAt: string;
     readonly finishedAt: string | null;
+    /** How long it took, once recovered. */
+    readonly durationSeconds: number | null;
+    /** Objects the hub knew of when recovery began (what "N of M back" counts against). */
     readonly expectedObjects: number;
+    /** Of those, the ones the new cluster's agent reports again. */
+    readonly objectsBack: number;
+    /** The revision the lost cluster last synced: the target (or a newer one). */
+    readonly recordedRevision: string | null;
   } | null;
 }
 
@@ -130,7 +139,10 @@ function lagSeconds(sync: NonNullable<Cluster['sync']>): number | null {
   return Math.max(0, sync.lastAppliedAt.getTime() - sync.commitTime.getTime()) / 1000;
 }
 
-export function clusterJson(cluster: Cluster, live: { connected: boolean; stale: boolean }): ClusterJson {
+export function clusterJson(
+  cluster: Cluster,
+  live: { connected: boolean; stale: boolean; objectsBack?: number | undefined },
+): ClusterJson {
   const { sync, health, refusal, recovery } = cluster;
   return {
     name: cluster.name,
@@ -170,9 +182,16 @@ export function clusterJson(cluster: Cluster, live: { connected: boolean; stale:
       recovery === undefined
         ? null
         : {
+            status: recovery.finishedAt === undefined ? 'recovering' : 'recovered',
             startedAt: iso(recovery.startedAt),
             finishedAt: isoOrNull(recovery.finishedAt),
+            durationSeconds:
+              recovery.finishedAt === undefined
+                ? null
+                : (recovery.finishedAt.getTime() - recovery.startedAt.getTime()) / 1000,
             expectedObjects: recovery.expectedObjects,
+            objectsBack: live.objectsBack ?? 0,
+            recordedRevision: recovery.recordedRevision ?? null,
           },
   };
 }

@@ -118,3 +118,35 @@ export async function fetchInstallManifest(connection: Connection, token: string
   if (response.status !== 200) throw responseError(response, what);
   return response.body;
 }
+
+export interface RecoveryBeginJson {
+  readonly started: boolean;
+  readonly revokedCredentials: number;
+  readonly expectedObjects: number;
+  readonly recordedRevision: string | null;
+}
+
+/** POST /api/v1/clusters/NAME/recover: the old credential revoked, the target recorded, a new token. */
+export async function beginRecovery(
+  connection: Connection,
+  name: string,
+): Promise<{ cluster: ClusterJson; enrollment: EnrollmentJson; recovery: RecoveryBeginJson }> {
+  const what = `recovery of cluster ${name}`;
+  const value = await requestJson(connection, `/api/v1/clusters/${segment(name)}/recover`, what, {
+    method: 'POST',
+    expect: [201],
+  });
+  if (
+    !isRecord(value) ||
+    !isClusterJson(value.cluster) ||
+    !isEnrollmentJson(value.enrollment) ||
+    !isRecord(value.recovery) ||
+    typeof value.recovery.expectedObjects !== 'number'
+  )
+    throw unexpected(what);
+  return {
+    cluster: value.cluster,
+    enrollment: value.enrollment,
+    recovery: value.recovery as unknown as RecoveryBeginJson,
+  };
+}

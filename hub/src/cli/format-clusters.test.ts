@@ -128,7 +128,10 @@ describe('the cluster detail (ferry cluster get)', () => {
 
   it('shows recovery progress and a refused hello', () => {
     const text = formatClusterDetail(clusterFixture('recovering'), NOW);
-    assert.match(text, /^Recovery: +started 35m ago, in progress, 40 objects expected$/m);
+    assert.match(
+      text,
+      /^Recovery: +started 35m ago, in progress: objects back 12 of 40; health InProgress; revision none applied yet \(target main@sha1:0123456789abcdef0123456789abcdef01234567 or newer\)$/m,
+    );
     assert.match(text, /^Refused: +hello from cluster UID 7777 refused.* \(40m ago\)$/m);
     assert.match(text, /^Last sync: +-$/m);
   });

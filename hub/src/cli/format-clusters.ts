@@ -180,13 +180,28 @@ export function formatClusterDetail(cluster: ClusterJson, now: Date): string {
   if (cluster.refusal !== null)
     lines.push(['Refused', `${cluster.refusal.message} (${formatSince(cluster.refusal.at, now)})`]);
   if (cluster.recovery !== null) {
-    const { startedAt, finishedAt, expectedObjects } = cluster.recovery;
+    const { startedAt, finishedAt, durationSeconds } = cluster.recovery;
     lines.push([
       'Recovery',
-      `started ${formatSince(startedAt, now)}, ${finishedAt === null ? 'in progress' : `finished ${formatSince(finishedAt, now)}`}, ` +
-        `${expectedObjects} objects expected`,
+      finishedAt === null
+        ? `started ${formatSince(startedAt, now)}, in progress: ${recoveryProgress(cluster)}`
+        : `recovered ${formatSince(finishedAt, now)}, in ${formatAge((durationSeconds ?? 0) * 1000)}: ${recoveryProgress(cluster)}`,
     ]);
   }
   const width = Math.max(...lines.map(([key]) => key.length)) + 2;
   return lines.map(([key, value]) => `${`${key}:`.padEnd(width)}${value}\n`).join('');
+}
+
+/** "objects back 12 of 40; health InProgress; revision main@sha1:… (target main@sha1:… or newer)". */
+export function recoveryProgress(cluster: ClusterJson): string {
+  const recovery = cluster.recovery;
+  if (recovery === null) return 'not recovering';
+  const health = cluster.health === null ? 'not reported yet' : cluster.health.status;
+  const applied = cluster.sync?.appliedRevision ?? null;
+  const target =
+    recovery.recordedRevision === null ? 'none recorded' : `${recovery.recordedRevision} or newer`;
+  return (
+    `objects back ${String(recovery.objectsBack)} of ${String(recovery.expectedObjects)}; health ${health}; ` +
+    `revision ${applied ?? 'none applied yet'} (target ${target})`
+  );
 }

@@ -32,12 +32,13 @@ export interface ClusterRow {
   recovery_started_at: number | null;
   recovered_at: number | null;
   recovery_expected: number | null;
+  recovery_head: string | null;
 }
 
 export const CLUSTER_COLUMNS = `name, labels, repo, ref, path, target_namespace, credentials_secret, state, cluster_uid, agent_version,
   kubernetes_version, created_at, enrolled_at, last_heard_at, sync_id, sync_revision, sync_result,
   sync_commit_time, sync_started_at, applied_revision, last_applied_at, health_status, health_message,
-  refusal, refused_at, recovery_started_at, recovered_at, recovery_expected`;
+  refusal, refused_at, recovery_started_at, recovered_at, recovery_expected, recovery_head`;
 
 export function toCluster(row: ClusterRow): Cluster {
   return {
@@ -82,6 +83,7 @@ export function toCluster(row: ClusterRow): Cluster {
             startedAt: new Date(row.recovery_started_at),
             finishedAt: dateOrUndefined(row.recovered_at),
             expectedObjects: row.recovery_expected ?? 0,
+            recordedRevision: orUndefined(row.recovery_head),
           },
   };
 }

@@ -19,6 +19,20 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'clusters: the Secret with the Git credential of a private repo',
     sql: "ALTER TABLE clusters ADD COLUMN credentials_secret TEXT NOT NULL DEFAULT '';",
   },
+  {
+    version: 3,
+    name: 'disaster recovery: the revision and inventory recorded when recovery began; DR readiness',
+    sql: `ALTER TABLE clusters ADD COLUMN recovery_head TEXT;
+ALTER TABLE clusters ADD COLUMN readiness TEXT CHECK (readiness IS NULL OR json_valid(readiness));
+CREATE TABLE recovery_inventory (
+  cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
+  api_group TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (cluster_id, api_group, kind, namespace, name)
+) STRICT, WITHOUT ROWID;`,
+  },
 ];
 
 export interface MigrationOutcome {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Hello } from './hello.ts';
-import { at, newCluster, resource, T0, tempStore } from './test-store.ts';
+import { at, newCluster, resource, sync, T0, tempStore } from './test-store.ts';
 
 function hello(credentialDigest: string, clusterUid: string): Hello {
   return {
@@ -35,6 +35,7 @@ describe('disaster recovery in the registry', () => {
           resources: [resource('a'), resource('b')],
         },
       },
+      { epoch: 'old-uid', seq: 2, type: 'sync', sync: sync('s-old', at(3)) },
     ],
     at(3),
   );
@@ -44,11 +45,22 @@ describe('disaster recovery in the registry', () => {
       ok: true,
       revokedCredentials: 1,
       expectedObjects: 2,
+      recordedRevision: 'rev-s-old',
+      started: true,
     });
     const cluster = store.getCluster('lost');
     assert.equal(cluster?.state, 'recovering');
     assert.equal(cluster.clusterUid, undefined);
-    assert.deepEqual(cluster.recovery, { startedAt: at(100), finishedAt: undefined, expectedObjects: 2 });
+    assert.deepEqual(cluster.recovery, {
+      startedAt: at(100),
+      finishedAt: undefined,
+      expectedObjects: 2,
+      recordedRevision: 'rev-s-old',
+    });
+    assert.deepEqual(store.checkRecovery('lost', at(100)), {
+      status: 'in-progress',
+      waitingFor: 'first-sync',
+    });
     assert.equal(store.credentialCluster('2'.repeat(64)).status, 'revoked');
     assert.deepEqual(store.redeemEnrollment('1'.repeat(64), '2'.repeat(64), at(101)), {
       ok: false,
@@ -65,16 +77,76 @@ describe('disaster recovery in the registry', () => {
     assert.equal(store.getCluster('lost')?.clusterUid, 'new-uid');
   });
 
-  it('finishes with how long recovery took, and the cluster enrolled again', () => {
-    assert.deepEqual(store.finishRecovery('lost', at(400)), { ok: true, durationMs: 300_000 });
+  it('keeps the first target when recovery is asked for again', () => {
+    assert.deepEqual(store.beginRecovery('lost', at(140)), {
+      ok: true,
+      revokedCredentials: 1,
+      expectedObjects: 2,
+      recordedRevision: 'rev-s-old',
+      started: false,
+    });
+    assert.deepEqual(store.getCluster('lost')?.recovery?.startedAt, at(100));
+    store.issueEnrollmentToken('lost', '5'.repeat(64), at(3700), at(141));
+    assert.equal(store.redeemEnrollment('5'.repeat(64), '6'.repeat(64), at(142)).ok, true);
+    assert.equal(store.recordHello('lost', hello('6'.repeat(64), 'newer-uid'), at(143)).ok, true);
+  });
+
+  it('counts the recorded objects that are back, and finishes once Git is applied and healthy', () => {
+    const report = (seq: number, record: Parameters<typeof sync>[2], names: string[], t: number): void => {
+      store.applyAgentBatch(
+        'lost',
+        [
+          {
+            epoch: 'newer-uid',
+            seq,
+            type: 'snapshot-chunk',
+            chunk: {
+              snapshotId: `n${String(seq)}`,
+              digest: `d${String(seq)}`,
+              index: 0,
+              last: true,
+              resources: names.map((name) => resource(name)),
+            },
+          },
+          { epoch: 'newer-uid', seq: seq + 1, type: 'sync', sync: sync(`s${String(seq)}`, at(t), record) },
+        ],
+        at(t),
+      );
+    };
+    report(1, { result: 'failed' }, ['a'], 200);
+    assert.deepEqual(store.recoveryProgress('lost'), { back: 1, expected: 2 });
+    assert.deepEqual(store.checkRecovery('lost', at(200)), {
+      status: 'in-progress',
+      waitingFor: 'sync-success',
+    });
+    report(3, { health: { status: 'InProgress', message: 'rolling out' } }, ['a', 'b', 'c'], 300);
+    assert.deepEqual(store.recoveryProgress('lost'), { back: 2, expected: 2 });
+    assert.deepEqual(store.checkRecovery('lost', at(300)), { status: 'in-progress', waitingFor: 'health' });
+    report(5, {}, ['a', 'b', 'c'], 400);
+    assert.deepEqual(store.checkRecovery('lost', at(400)), {
+      status: 'recovered',
+      durationMs: 300_000,
+      revision: 'rev-s5',
+    });
     const cluster = store.getCluster('lost');
     assert.equal(cluster?.state, 'enrolled');
     assert.deepEqual(cluster.recovery?.finishedAt, at(400));
+    assert.deepEqual(store.checkRecovery('lost', at(401)), { status: 'not-recovering' });
     assert.deepEqual(store.finishRecovery('lost', at(500)), { ok: false, reason: 'not-recovering' });
+  });
+
+  it('finishes by hand with how long recovery took', () => {
+    store.createCluster(newCluster('manual'), T0);
+    assert.equal(store.beginRecovery('manual', at(100)).ok, true);
+    assert.deepEqual(store.recoveryProgress('manual'), { back: 0, expected: 0 });
+    assert.deepEqual(store.finishRecovery('manual', at(400)), { ok: true, durationMs: 300_000 });
+    assert.equal(store.getCluster('manual')?.state, 'enrolled');
   });
 
   it('answers unknown-cluster for a cluster that does not exist', () => {
     assert.deepEqual(store.beginRecovery('nowhere', at(1)), { ok: false, reason: 'unknown-cluster' });
     assert.deepEqual(store.finishRecovery('nowhere', at(1)), { ok: false, reason: 'unknown-cluster' });
+    assert.deepEqual(store.checkRecovery('nowhere', at(1)), { status: 'not-recovering' });
+    assert.equal(store.recoveryProgress('nowhere'), undefined);
   });
 });

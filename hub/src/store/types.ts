@@ -68,6 +68,11 @@ export interface Recovery {
   readonly finishedAt: Date | undefined;
   /** Resources known before the cluster was lost: what "N of M objects back" counts against. */
   readonly expectedObjects: number;
+  /**
+   * The newest revision the hub knew of when recovery began (the agent's last attempted sync: Git's head
+   * as the lost cluster last saw it); undefined when the cluster had never synced.
+   */
+  readonly recordedRevision: string | undefined;
 }
 
 export interface Cluster extends NewCluster {

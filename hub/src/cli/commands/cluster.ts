@@ -4,6 +4,7 @@ import { runClusterAdd } from './cluster-add.ts';
 import { runClusterGet } from './cluster-get.ts';
 import { runClusterInstallManifest } from './cluster-install-manifest.ts';
 import { runClusterList } from './cluster-list.ts';
+import { runClusterRecover } from './cluster-recover.ts';
 
 export const CLUSTER_USAGE = `usage: ferry cluster <command> [options]
 
@@ -12,6 +13,7 @@ commands:
   list                       the registered clusters, their labels and sources
   get NAME                   one cluster in detail
   install-manifest NAME      a new one-time install manifest for a cluster
+  recover NAME               disaster recovery: revoke, record, a manifest for the new cluster
 
 Run \`ferry cluster <command> --help\` for its options and examples.
 
@@ -26,6 +28,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => 
   ls: runClusterList,
   get: runClusterGet,
   'install-manifest': runClusterInstallManifest,
+  recover: runClusterRecover,
 };
 
 export async function runCluster(argv: readonly string[], io: CliIo): Promise<ExitCode> {
