@@ -43,6 +43,8 @@ export interface AgentClusterOptions {
    * repo's URL, answers the manifest (the hub's `GET /install/<token>`), which is applied as it is.
    */
   readonly manifest?: (repoUrl: string) => Promise<string>;
+  /** False: the app namespace is not created before the install (Git holds it, as after a disaster). */
+  readonly createAppNamespace?: boolean;
 }
 
 export class AgentCluster {
@@ -80,7 +82,8 @@ export class AgentCluster {
     const { harness, options } = this;
     await harness.addCluster(options.cluster);
     this.#added = true;
-    await this.kubectl(['create', 'namespace', options.appNamespace]);
+    if (options.createAppNamespace !== false)
+      await this.kubectl(['create', 'namespace', options.appNamespace]);
     const files = Object.fromEntries(
       Object.entries(options.files).map(([name, text]) => [`${options.path}/${name}`, text]),
     );
@@ -249,6 +252,7 @@ export class AgentCluster {
       for (const agent of this.agents) process.stderr.write(readFileSync(agent.logFile, 'utf8'));
     await Promise.all(this.#kubelets.map((kubelet) => kubelet.stop()));
     if (this.#added) await this.harness.destroyCluster(this.options.cluster);
+    this.#added = false;
     rmSync(this.#scratch, { recursive: true, force: true });
   }
 }

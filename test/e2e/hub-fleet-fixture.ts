@@ -60,6 +60,10 @@ export class HubFleet {
   readonly harness: Harness;
   readonly hub: HubProcess;
   readonly #clusters = new Map<string, AgentCluster>();
+  /** The repo each hub cluster follows (its first fixture's, also after installFresh). */
+  readonly #repos = new Map<string, string>();
+  /** Clusters replaced by installFresh: still destroyed at the end. */
+  readonly #retired: AgentCluster[] = [];
   readonly #options: HubFleetOptions;
   /** The one repo every cluster follows, with the `sharedRepo` option. */
   #sharedRepo: string | undefined;
@@ -114,6 +118,7 @@ export class HubFleet {
         ),
     });
     this.#clusters.set(name, fixture);
+    this.#repos.set(name, fixture.repo);
     fixture.startKubelet(`${name}-apps`);
     await fixture.startAgent();
   }
@@ -158,13 +163,36 @@ export class HubFleet {
 
   /** The repo `name` follows: the fleet's shared one, or the cluster's own. */
   repoOf(name: string): string {
-    return this.#sharedRepo ?? this.on(name).repo;
+    return this.#sharedRepo ?? this.#repos.get(name) ?? this.on(name).repo;
   }
 
   /** With the `sharedRepo` option: commits files (paths from the repo's root, null deletes); answers the head. */
   commitShared(files: Readonly<Record<string, string | null>>): Promise<string> {
     assert.ok(this.#sharedRepo !== undefined, 'the fleet was started with sharedRepo');
     return this.harness.repos().commit(this.#sharedRepo, files);
+  }
+
+  /**
+   * A fresh harness cluster (`cluster`) installed from an install manifest the hub served for hub cluster
+   * `name` (e.g. the recovery manifest): the operator's Git credential Secret, then the agent started
+   * from the installed Deployment, and the simulated kubelet for `name`'s apps namespace. Nothing of
+   * the apps is created beforehand: Git holds it all. Replaces `name`'s entry in this fleet.
+   */
+  async installFresh(name: string, cluster: string, manifest: string): Promise<AgentCluster> {
+    const fixture = await AgentCluster.install(this.harness, {
+      cluster,
+      profile: 'cluster-wide',
+      appNamespace: `${name}-apps`,
+      createAppNamespace: false,
+      path: 'unused',
+      files: { 'README.md': 'the cluster follows the repo named in its install manifest\n' },
+      manifest: () => Promise.resolve(manifest),
+    });
+    this.#retired.push(...(this.#clusters.has(name) ? [this.on(name)] : []));
+    this.#clusters.set(name, fixture);
+    fixture.startKubelet(`${name}-apps`);
+    await fixture.startAgent();
+    return fixture;
   }
 
   on(name: string): AgentCluster {
@@ -225,7 +253,7 @@ export class HubFleet {
 
   /** Stops every agent and kubelet, removes the clusters, stops the hub and removes its data. */
   async destroy(): Promise<void> {
-    await Promise.all([...this.#clusters.values()].map((fixture) => fixture.destroy()));
+    await Promise.all([...this.#clusters.values(), ...this.#retired].map((fixture) => fixture.destroy()));
     await this.hub.stop();
     this.hub.remove();
   }
