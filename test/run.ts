@@ -15,7 +15,7 @@ import { Harness } from './harness/src/harness.ts';
 import { isAlive } from './harness/src/process.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
-const UNIT_ROOTS = ['shared/src', 'agent/src', 'hub/src'];
+const UNIT_ROOTS = ['shared/src', 'agent/src', 'hub/src', 'test/images'];
 const E2E_ROOTS = ['test/smoke', 'test/e2e'];
 
 function testFiles(dir: string): string[] {
