@@ -176,9 +176,15 @@ export class HubFleet {
    * A fresh harness cluster (`cluster`) installed from an install manifest the hub served for hub cluster
    * `name` (e.g. the recovery manifest): the operator's Git credential Secret, then the agent started
    * from the installed Deployment, and the simulated kubelet for `name`'s apps namespace. Nothing of
-   * the apps is created beforehand: Git holds it all. Replaces `name`'s entry in this fleet.
+   * the apps is created beforehand (but what `beforeAgent` does): Git holds it all. Replaces `name`'s
+   * entry in this fleet.
    */
-  async installFresh(name: string, cluster: string, manifest: string): Promise<AgentCluster> {
+  async installFresh(
+    name: string,
+    cluster: string,
+    manifest: string,
+    beforeAgent?: (fixture: AgentCluster) => Promise<void>,
+  ): Promise<AgentCluster> {
     const fixture = await AgentCluster.install(this.harness, {
       cluster,
       profile: 'cluster-wide',
@@ -191,6 +197,7 @@ export class HubFleet {
     this.#retired.push(...(this.#clusters.has(name) ? [this.on(name)] : []));
     this.#clusters.set(name, fixture);
     fixture.startKubelet(`${name}-apps`);
+    await beforeAgent?.(fixture);
     await fixture.startAgent();
     return fixture;
   }
