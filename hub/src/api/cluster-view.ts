@@ -17,6 +17,7 @@ export function clusterView(
       stale: clusterIsStale(cluster, now, deps.config),
       objectsBack:
         cluster.recovery === undefined ? undefined : deps.store.recoveryProgress(cluster.name)?.back,
+      readiness: deps.store.readinessSummary(cluster.name),
     });
 }
 

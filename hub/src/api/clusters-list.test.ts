@@ -97,6 +97,7 @@ describe('listing the fleet', () => {
         lagSeconds: 6.2,
       },
       refusal: null,
+      readiness: null,
       recovery: null,
     });
   });

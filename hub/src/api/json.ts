@@ -8,6 +8,8 @@ import type {
   DriftRecord,
   EventRecord,
   LastAction,
+  ReadinessRecord,
+  ReadinessSummary,
   ResourceRecord,
   Role,
   SyncRecord,
@@ -54,6 +56,12 @@ export interface ClusterJson {
   readonly health: HealthJson | null;
   readonly sync: ClusterSyncJson | null;
   readonly refusal: { readonly message: string; readonly at: string } | null;
+  /** DR readiness as the agent last reported it (the lists: GET /clusters/:name/readiness). */
+  readonly readiness: {
+    readonly rebuildable: number;
+    readonly total: number;
+    readonly scannedAt: string;
+  } | null;
   readonly recovery: {
     /** `recovering` until the new cluster has applied Git's head and is healthy, then `recovered`. */
     readonly status: 'recovering' | 'recovered';
@@ -141,7 +149,12 @@ function lagSeconds(sync: NonNullable<Cluster['sync']>): number | null {
 
 export function clusterJson(
   cluster: Cluster,
-  live: { connected: boolean; stale: boolean; objectsBack?: number | undefined },
+  live: {
+    connected: boolean;
+    stale: boolean;
+    objectsBack?: number | undefined;
+    readiness?: ReadinessSummary | undefined;
+  },
 ): ClusterJson {
   const { sync, health, refusal, recovery } = cluster;
   return {
@@ -178,6 +191,14 @@ export function clusterJson(
             lagSeconds: lagSeconds(sync),
           },
     refusal: refusal === undefined ? null : { message: refusal.message, at: iso(refusal.at) },
+    readiness:
+      live.readiness === undefined
+        ? null
+        : {
+            rebuildable: live.readiness.rebuildable,
+            total: live.readiness.total,
+            scannedAt: iso(live.readiness.scannedAt),
+          },
     recovery:
       recovery === undefined
         ? null
@@ -233,5 +254,29 @@ export function apiTokenJson(token: ApiTokenInfo): ApiTokenJson {
     role: token.role,
     createdAt: iso(token.createdAt),
     revokedAt: isoOrNull(token.revokedAt),
+  };
+}
+
+export interface ReadinessJson {
+  readonly scannedAt: string;
+  /** Objects in the managed namespaces that Git describes. */
+  readonly rebuildable: number;
+  /** rebuildable + notInGit.count + data.count. */
+  readonly total: number;
+  readonly notInGit: { readonly count: number; readonly items: readonly ObjectRef[] };
+  /** PersistentVolumeClaims of StatefulSets: data Git cannot rebuild. */
+  readonly data: { readonly count: number; readonly items: readonly ObjectRef[] };
+  /** Kinds the agent may not list: unknown, never counted as rebuildable. */
+  readonly unknownKinds: readonly string[];
+}
+
+export function readinessJson(readiness: ReadinessRecord): ReadinessJson {
+  return {
+    scannedAt: iso(readiness.scannedAt),
+    rebuildable: readiness.rebuildable,
+    total: readiness.total,
+    notInGit: readiness.notInGit,
+    data: readiness.data,
+    unknownKinds: readiness.unknownKinds,
   };
 }

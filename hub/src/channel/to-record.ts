@@ -18,7 +18,9 @@ import {
 import type { AgentRecord, DriftAction, ResourceRecord, SyncRecord } from '../store/index.ts';
 
 /** The messages the hub stores (and acks); the hello and heartbeats are not among them. */
-export type StoredMessage = AgentMessageOf<'syncReport' | 'snapshot' | 'delta' | 'drift' | 'event'>;
+export type StoredMessage = AgentMessageOf<
+  'syncReport' | 'snapshot' | 'delta' | 'drift' | 'event' | 'readiness'
+>;
 
 export type MappedMessage =
   | { readonly kind: 'record'; readonly record: AgentRecord }
@@ -128,6 +130,18 @@ function recordOf(message: StoredMessage): AgentRecord {
         message: body.message,
       };
       return { epoch, seq, type: 'event', event };
+    }
+    case 'readiness': {
+      const { body } = message;
+      const readiness = {
+        scannedAt: dateOf(body.scannedAt, 'body.scannedAt'),
+        rebuildable: body.rebuildable,
+        total: body.total,
+        notInGit: body.notInGit,
+        data: body.data,
+        unknownKinds: body.unknownKinds,
+      };
+      return { epoch, seq, type: 'readiness', readiness };
     }
   }
 }

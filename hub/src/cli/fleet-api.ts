@@ -1,5 +1,6 @@
 // The fleet API calls the CLI makes (docs/api.md), typed: each checks the answer's shape and names
 // what it asked for in its errors.
+import type { ReadinessJson } from '../api/json.ts';
 import type { NewCluster } from '../store/types.ts';
 import {
   isClusterJson,
@@ -149,4 +150,15 @@ export async function beginRecovery(
     enrollment: value.enrollment,
     recovery: value.recovery as unknown as RecoveryBeginJson,
   };
+}
+
+/** GET /api/v1/clusters/NAME/readiness: the agent's last DR readiness report, or null when none yet. */
+export async function getReadiness(connection: Connection, name: string): Promise<ReadinessJson | null> {
+  const what = `the DR readiness of cluster ${name}`;
+  const value = await requestJson(connection, `/api/v1/clusters/${segment(name)}/readiness`, what);
+  if (!isRecord(value) || !('readiness' in value)) throw unexpected(what);
+  const readiness = value.readiness;
+  if (readiness === null) return null;
+  if (!isRecord(readiness) || typeof readiness.total !== 'number') throw unexpected(what);
+  return readiness as unknown as ReadinessJson;
 }

@@ -2,6 +2,8 @@
 // the detail of `ferry cluster get`, and the fleet summary line. Pure: data and a clock in, text out.
 // A cluster that stopped reporting shows as stale with when it was last heard, never as failed.
 import { formatAge, formatSince } from './age.ts';
+import { formatRef, type ObjectRef } from '@ferry/shared';
+import type { ReadinessJson } from '../api/json.ts';
 import type { ClusterJson, SummaryJson } from './cluster-json.ts';
 import { formatTable } from './table.ts';
 
@@ -177,6 +179,12 @@ export function formatClusterDetail(cluster: ClusterJson, now: Date): string {
     ['Created', at(cluster.createdAt, now)],
     ['Enrolled', at(cluster.enrolledAt, now)],
   );
+  lines.push([
+    'DR readiness',
+    cluster.readiness === null
+      ? 'not reported yet'
+      : `rebuildable from Git: ${String(cluster.readiness.rebuildable)} of ${String(cluster.readiness.total)} objects (scanned ${formatSince(cluster.readiness.scannedAt, now)})`,
+  ]);
   if (cluster.refusal !== null)
     lines.push(['Refused', `${cluster.refusal.message} (${formatSince(cluster.refusal.at, now)})`]);
   if (cluster.recovery !== null) {
@@ -204,4 +212,24 @@ export function recoveryProgress(cluster: ClusterJson): string {
     `objects back ${String(recovery.objectsBack)} of ${String(recovery.expectedObjects)}; health ${health}; ` +
     `revision ${applied ?? 'none applied yet'} (target ${target})`
   );
+}
+
+/** What Git cannot rebuild, one object a line (after the detail of `ferry cluster get`). */
+export function formatReadinessLists(readiness: ReadinessJson): string {
+  const section = (title: string, count: number, items: readonly ObjectRef[]): string[] =>
+    count === 0
+      ? []
+      : [
+          `${title} (${String(count)}):`,
+          ...items.map((ref) => `  ${formatRef(ref)}`),
+          ...(count > items.length ? [`  … and ${String(count - items.length)} more`] : []),
+        ];
+  const lines = [
+    ...section('Not in Git', readiness.notInGit.count, readiness.notInGit.items),
+    ...section('Data Git cannot rebuild', readiness.data.count, readiness.data.items),
+    ...(readiness.unknownKinds.length === 0
+      ? []
+      : [`Kinds the agent may not list (unknown): ${readiness.unknownKinds.join(', ')}`]),
+  ];
+  return lines.map((line) => `${line}\n`).join('');
 }

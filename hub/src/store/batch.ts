@@ -6,6 +6,7 @@ import { pruneDrift, storeDrift } from './drift.ts';
 import { advanceEpoch, epochSeq } from './epochs.ts';
 import { pruneEvents, storeEvent } from './events.ts';
 import { pruneHistory, storeSync } from './history.ts';
+import { storeReadiness } from './readiness.ts';
 import { storeDelta } from './resources.ts';
 import { storeChunk } from './snapshots.ts';
 import type { Db } from './sqlite.ts';
@@ -91,6 +92,9 @@ function storeRecord(db: Db, clusterId: number, record: AgentRecord, now: Date, 
     case 'event':
       storeEvent(db, clusterId, record.event);
       outcome.touched.add('event');
+      return;
+    case 'readiness':
+      storeReadiness(db, clusterId, record.readiness);
       return;
   }
 }

@@ -13,6 +13,7 @@ export type { CreateClusterResult } from './clusters.ts';
 export type { ClusterQuery, SummaryCounts } from './cluster-list.ts';
 export type { Hello, HelloResult } from './hello.ts';
 export type { BeginRecoveryResult, FinishRecoveryResult } from './recovery.ts';
+export type { ReadinessSummary } from './readiness.ts';
 export { DEFAULT_ENROLLMENT_TTL_MS, enrollmentExpiry, REDEEM_REFUSALS } from './enrollment.ts';
 export type {
   EnrollmentTokenLookup,
@@ -53,6 +54,7 @@ export type {
   LastAction,
   NewCluster,
   Page,
+  ReadinessRecord,
   Recovery,
   ResourceDelta,
   ResourceRecord,

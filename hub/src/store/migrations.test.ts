@@ -16,6 +16,7 @@ const TABLES = [
   'drift',
   'enrollment_tokens',
   'events',
+  'readiness',
   'recovery_inventory',
   'resources',
   'snapshot_staging',

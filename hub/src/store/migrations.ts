@@ -23,7 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'disaster recovery: the revision and inventory recorded when recovery began; DR readiness',
     sql: `ALTER TABLE clusters ADD COLUMN recovery_head TEXT;
-ALTER TABLE clusters ADD COLUMN readiness TEXT CHECK (readiness IS NULL OR json_valid(readiness));
 CREATE TABLE recovery_inventory (
   cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
   api_group TEXT NOT NULL,
@@ -31,7 +30,14 @@ CREATE TABLE recovery_inventory (
   namespace TEXT NOT NULL,
   name TEXT NOT NULL,
   PRIMARY KEY (cluster_id, api_group, kind, namespace, name)
-) STRICT, WITHOUT ROWID;`,
+) STRICT, WITHOUT ROWID;
+CREATE TABLE readiness (
+  cluster_id INTEGER PRIMARY KEY REFERENCES clusters (id) ON DELETE CASCADE,
+  scanned_at INTEGER NOT NULL,
+  rebuildable INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  report TEXT NOT NULL CHECK (json_valid(report))
+) STRICT;`,
   },
 ];
 

@@ -12,6 +12,7 @@ import { eventMethods, type EventMethods } from './events.ts';
 import { helloMethods, type HelloMethods } from './hello.ts';
 import { historyMethods, type HistoryMethods } from './history.ts';
 import { migrate, MIGRATIONS, type Migration, type MigrationOutcome } from './migrations.ts';
+import { readinessMethods, type ReadinessMethods } from './readiness.ts';
 import { recoveryMethods, type RecoveryMethods } from './recovery.ts';
 import { resourceMethods, type ResourceMethods } from './resources.ts';
 import { snapshotMethods, type SnapshotMethods } from './snapshots.ts';
@@ -44,6 +45,7 @@ export type Store = StoreAdmin &
   ClusterListMethods &
   HelloMethods &
   RecoveryMethods &
+  ReadinessMethods &
   EnrollmentMethods &
   CredentialMethods &
   ApiTokenMethods &
@@ -93,6 +95,7 @@ export function openStore(options: StoreOptions): Store {
     ...clusterListMethods(context),
     ...helloMethods(context),
     ...recoveryMethods(context),
+    ...readinessMethods(context),
     ...enrollmentMethods(context),
     ...credentialMethods(context),
     ...apiTokenMethods(context),

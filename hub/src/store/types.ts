@@ -157,6 +157,7 @@ export const AGENT_RECORD_TYPES = [
   'resource-delta',
   'drift',
   'event',
+  'readiness',
 ] as const;
 export type AgentRecordType = (typeof AGENT_RECORD_TYPES)[number];
 
@@ -196,4 +197,19 @@ export type AgentRecord = Sequenced &
     | { readonly type: 'resource-delta'; readonly delta: ResourceDelta }
     | { readonly type: 'drift'; readonly drift: DriftRecord }
     | { readonly type: 'event'; readonly event: EventRecord }
+    | { readonly type: 'readiness'; readonly readiness: ReadinessRecord }
   );
+
+/**
+ * DR readiness, as the cluster's agent last reported it: of the objects in its managed namespaces (what
+ * Kubernetes makes by itself aside), how many Git describes, which it does not (bounded list, whole
+ * count), which are data Git cannot rebuild, and the kinds the agent may not list.
+ */
+export interface ReadinessRecord {
+  readonly scannedAt: Date;
+  readonly rebuildable: number;
+  readonly total: number;
+  readonly notInGit: { readonly count: number; readonly items: readonly ObjectRef[] };
+  readonly data: { readonly count: number; readonly items: readonly ObjectRef[] };
+  readonly unknownKinds: readonly string[];
+}

@@ -28,6 +28,7 @@ export function clusterJsonOf(name: string, overrides: Partial<ClusterJson> = {}
     health: { status: 'Current', message: 'all current' },
     sync: null,
     refusal: null,
+    readiness: null,
     recovery: null,
     ...overrides,
   };

@@ -120,6 +120,27 @@ export const eventBodySchema = z.strictObject({
   at: timestampSchema,
 });
 
+/**
+ * DR readiness: of the objects in the agent's managed namespaces (what Kubernetes makes by itself
+ * aside), how many Git describes (rebuildable), which it does not, which are data Git cannot rebuild
+ * (PersistentVolumeClaims of StatefulSets), and the kinds the agent may not list (unknown). Lists are
+ * bounded; their counts are not.
+ */
+export const readinessBodySchema = z.strictObject({
+  scannedAt: timestampSchema,
+  rebuildable: countSchema,
+  total: countSchema,
+  notInGit: z.strictObject({
+    count: countSchema,
+    items: z.array(objectRefSchema).max(BOUNDS.readinessItems),
+  }),
+  data: z.strictObject({
+    count: countSchema,
+    items: z.array(objectRefSchema).max(BOUNDS.readinessItems),
+  }),
+  unknownKinds: z.array(bounded(BOUNDS.kindName, 1)).max(BOUNDS.readinessItems),
+});
+
 function envelope<T extends string, B extends z.ZodType>(type: T, body: B) {
   return z.strictObject({
     v: z.literal(PROTOCOL_VERSION),
@@ -141,6 +162,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   envelope('delta', deltaBodySchema),
   envelope('drift', driftBodySchema),
   envelope('event', eventBodySchema),
+  envelope('readiness', readinessBodySchema),
 ]);
 
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
@@ -155,6 +177,7 @@ export const AGENT_MESSAGE_TYPES: readonly AgentMessageType[] = [
   'delta',
   'drift',
   'event',
+  'readiness',
 ];
 
 export type HelloBody = AgentMessageOf<'hello'>['body'];
@@ -164,3 +187,4 @@ export type SnapshotBody = AgentMessageOf<'snapshot'>['body'];
 export type DeltaBody = AgentMessageOf<'delta'>['body'];
 export type DriftBody = AgentMessageOf<'drift'>['body'];
 export type EventBody = AgentMessageOf<'event'>['body'];
+export type ReadinessBody = AgentMessageOf<'readiness'>['body'];

@@ -10,6 +10,7 @@ export {
   type EventBody,
   type HeartbeatBody,
   type HelloBody,
+  type ReadinessBody,
   type SnapshotBody,
   type SyncReportBody,
 } from './agent-messages.ts';

@@ -10,6 +10,7 @@ const options: ParseOptions = { maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes, ver
 const hello = agentExample('hello');
 const report = agentExample('syncReport');
 const drift = agentExample('drift');
+const readiness = agentExample('readiness');
 
 interface Refusal {
   readonly name: string;
@@ -100,6 +101,20 @@ const agentRefusals: Refusal[] = [
     text: edited(report, { 'body.counts.created': '3' }),
     closeCode: 4422,
     reason: 'body.counts.created: expected number',
+  },
+  {
+    name: 'refuses a readiness report with a negative count of objects not in Git',
+    text: edited(readiness, { 'body.notInGit.count': -1 }),
+    closeCode: 4422,
+    reason: 'body.notInGit.count:',
+  },
+  {
+    name: 'refuses a readiness report listing more objects than the bound',
+    text: edited(readiness, {
+      'body.notInGit.items': Array.from({ length: 51 }, () => readiness.body.notInGit.items[0]),
+    }),
+    closeCode: 4422,
+    reason: 'body.notInGit.items:',
   },
   {
     name: 'refuses a missing count',

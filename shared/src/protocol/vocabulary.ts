@@ -71,6 +71,9 @@ export const BOUNDS = {
   fieldPath: 512,
   managers: 16,
   manager: 128,
+  /** readiness: refs listed per list (not in Git, data), unknown kinds, and one kind's name. */
+  readinessItems: 50,
+  kindName: 512,
   /** An Event's reason and message; a refresh hint's reason. */
   reason: 128,
   message: 1024,

@@ -1,12 +1,14 @@
 // What the hub keeps about one cluster's objects and syncs: its resources (filtered, paged), its sync
-// history (newest first, paged), its drift and its events (newest first). Unknown cluster: 404.
+// history (newest first, paged), its drift, its events (newest first) and its DR readiness. Unknown
+// cluster: 404.
 import { Hono } from 'hono';
 import { requireCluster } from '../cluster-view.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
-import { driftJson, eventJson, pageJson, resourceJson, syncJson } from '../json.ts';
+import { driftJson, eventJson, pageJson, readinessJson, resourceJson, syncJson } from '../json.ts';
 import {
   clusterNameSchema,
   limitQuerySchema,
+  noQuerySchema,
   PAGE_DEFAULT,
   pageQuerySchema,
   resourceQuerySchema,
@@ -22,6 +24,14 @@ export function clusterRecordRoutes({ store }: AppDeps): Hono<AppEnv> {
     requireCluster(store, name);
     const page = store.resources(name, { ...query, limit: query.limit ?? PAGE_DEFAULT });
     return c.json(pageJson(page, resourceJson));
+  });
+
+  routes.get('/clusters/:name/readiness', (c) => {
+    const name = readParam(c, 'name', clusterNameSchema);
+    readQuery(c, noQuerySchema);
+    requireCluster(store, name);
+    const readiness = store.readiness(name);
+    return c.json({ readiness: readiness === undefined ? null : readinessJson(readiness) });
   });
 
   routes.get('/clusters/:name/history', (c) => {

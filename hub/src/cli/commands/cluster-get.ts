@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { resolveConnection } from '../config.ts';
 import { EXIT, usageError, type CliIo, type ExitCode } from '../exit-codes.ts';
-import { getCluster } from '../fleet-api.ts';
-import { formatClusterDetail, formatStatusTable } from '../format-clusters.ts';
+import { getCluster, getReadiness } from '../fleet-api.ts';
+import { formatClusterDetail, formatReadinessLists, formatStatusTable } from '../format-clusters.ts';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, HELP_OPTION, parseFlags } from '../options.ts';
 import { formatData, GET_OUTPUT_FORMATS, parseOutput } from '../output.ts';
 
@@ -41,7 +41,8 @@ export async function runClusterGet(argv: readonly string[], io: CliIo): Promise
   if (name === undefined) throw usageError('give the cluster NAME', CLUSTER_GET_USAGE);
   if (extra !== undefined) throw usageError(`unexpected argument ${extra}`, CLUSTER_GET_USAGE);
   const output = parseOutput(values.output, GET_OUTPUT_FORMATS, CLUSTER_GET_USAGE);
-  const cluster = await getCluster(resolveConnection(values, io), name);
+  const connection = resolveConnection(values, io);
+  const cluster = await getCluster(connection, name);
   const now = io.now();
   switch (output) {
     case 'json':
@@ -52,9 +53,14 @@ export async function runClusterGet(argv: readonly string[], io: CliIo): Promise
     case 'wide':
       io.stdout(formatStatusTable([cluster], now, output));
       break;
-    case 'text':
+    case 'text': {
       io.stdout(formatClusterDetail(cluster, now));
+      if (cluster.readiness !== null) {
+        const readiness = await getReadiness(connection, name);
+        if (readiness !== null) io.stdout(formatReadinessLists(readiness));
+      }
       break;
+    }
   }
   return EXIT.ok;
 }

@@ -1,0 +1,74 @@
+// DR readiness per cluster: the agent's last report, kept whole in its own table (the clusters list
+// never reads it); the counts are columns so a summary needs no JSON parsing.
+import { clusterIdOf, ms, type StoreContext } from './context.ts';
+import type { Db } from './sqlite.ts';
+import type { ReadinessRecord } from './types.ts';
+
+export interface ReadinessSummary {
+  readonly scannedAt: Date;
+  readonly rebuildable: number;
+  readonly total: number;
+}
+
+export interface ReadinessMethods {
+  /** The last report of the cluster's agent; undefined when none (or no such cluster). */
+  readiness(cluster: string): ReadinessRecord | undefined;
+  readinessSummary(cluster: string): ReadinessSummary | undefined;
+}
+
+interface StoredReport {
+  readonly notInGit: ReadinessRecord['notInGit'];
+  readonly data: ReadinessRecord['data'];
+  readonly unknownKinds: readonly string[];
+}
+
+/** Replaces the cluster's report with this one (a report always describes the whole cluster). */
+export function storeReadiness(db: Db, clusterId: number, record: ReadinessRecord): void {
+  const report: StoredReport = {
+    notInGit: record.notInGit,
+    data: record.data,
+    unknownKinds: record.unknownKinds,
+  };
+  db.prepare(
+    `INSERT INTO readiness (cluster_id, scanned_at, rebuildable, total, report) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (cluster_id) DO UPDATE SET scanned_at = excluded.scanned_at,
+       rebuildable = excluded.rebuildable, total = excluded.total, report = excluded.report`,
+  ).run(clusterId, ms(record.scannedAt), record.rebuildable, record.total, JSON.stringify(report));
+}
+
+interface Row {
+  scanned_at: number;
+  rebuildable: number;
+  total: number;
+}
+
+export function readinessMethods({ db }: StoreContext): ReadinessMethods {
+  const row = (cluster: string): (Row & { report: string }) | undefined => {
+    const clusterId = clusterIdOf(db, cluster);
+    if (clusterId === undefined) return undefined;
+    return db
+      .prepare<Row & { report: string }>(
+        'SELECT scanned_at, rebuildable, total, report FROM readiness WHERE cluster_id = ?',
+      )
+      .get(clusterId);
+  };
+  return {
+    readiness: (cluster) => {
+      const found = row(cluster);
+      if (found === undefined) return undefined;
+      const report = JSON.parse(found.report) as StoredReport;
+      return {
+        scannedAt: new Date(found.scanned_at),
+        rebuildable: found.rebuildable,
+        total: found.total,
+        ...report,
+      };
+    },
+    readinessSummary: (cluster) => {
+      const found = row(cluster);
+      return found === undefined
+        ? undefined
+        : { scannedAt: new Date(found.scanned_at), rebuildable: found.rebuildable, total: found.total };
+    },
+  };
+}
