@@ -33,19 +33,27 @@ describe('Backoff', () => {
 });
 
 describe('HintLimiter', () => {
-  it('acts on one hint per interval and counts the ones it drops', () => {
+  it('fetches at once, defers a hint that comes too soon to the end of the interval, and folds the rest in', () => {
     const limiter = new HintLimiter(10_000);
     assert.deepEqual(
-      [0, 1_000, 9_999, 10_000, 12_000, 25_000].map((now) => limiter.accept(now)),
-      [true, false, false, true, false, true],
+      [0, 1_000, 9_999, 10_000, 12_000, 25_000, 40_000].map((now) => limiter.accept(now)),
+      [
+        { act: 'now' },
+        { act: 'later', inMs: 9_000 }, // the fetch at 10 s
+        { act: 'merged' },
+        { act: 'merged' }, // that fetch is at 10 s: this hint is part of it
+        { act: 'later', inMs: 8_000 }, // 20 s
+        { act: 'later', inMs: 5_000 }, // 30 s
+        { act: 'now' },
+      ],
     );
-    assert.equal(limiter.dropped, 3);
+    assert.equal(limiter.dropped, 2);
   });
 
   it('holds to the interval a new welcome names', () => {
     const limiter = new HintLimiter(10_000);
     limiter.accept(0);
     limiter.minIntervalMs = 1_000;
-    assert.equal(limiter.accept(1_000), true);
+    assert.deepEqual(limiter.accept(1_000), { act: 'now' });
   });
 });

@@ -293,7 +293,7 @@ describe('hub channel: the session', () => {
     }
   });
 
-  it('acts on one refresh hint per interval and drops the rest', async () => {
+  it('acts on one refresh hint at once, defers the next to the end of the interval and folds the rest into it', async () => {
     const r = await rig({
       hub: { limits: { refreshMinIntervalSeconds: 3600 } },
       prepare: (hub) => hub.tokens.set(TOKEN, 'ok'),
@@ -301,8 +301,9 @@ describe('hub channel: the session', () => {
     try {
       await waitFor('a connection', () => logged(r, /connected to the hub/) !== undefined);
       for (let i = 0; i < 3; i++) r.hub.send({ v: 1, type: 'refresh', body: { reason: `push ${i}` } });
-      await waitFor('two dropped hints', () => r.channel.droppedHints === 2);
-      assert.equal(r.hints.count, 1);
+      await waitFor('the third hint folded into the deferred fetch', () => r.channel.droppedHints === 1);
+      assert.equal(r.hints.count, 1, 'one fetch now; the deferred one is an hour away');
+      assert.ok(logged(r, /refresh hint: fetching at the end of the rate limit/) !== undefined);
     } finally {
       await r.stop();
     }

@@ -20,13 +20,20 @@ import {
   type HubMessage,
   type Limits,
 } from '@ferry/shared/protocol';
-import type { HintLimiter } from './hint-limiter.ts';
+import type { HintDecision, HintLimiter } from './hint-limiter.ts';
 import type { Numbered } from './outbox.ts';
 import type { HubReporter } from './reporter.ts';
 import type { HubSocket } from './socket.ts';
 import { fitSyncReport } from './sync-report.ts';
 
 /** A link silent for this many heartbeat intervals is dead. */
+
+const HINT_LOG: { readonly [A in HintDecision['act']]: string } = {
+  now: 'refresh hint: fetching now',
+  later: 'refresh hint: fetching at the end of the rate limit',
+  merged: 'refresh hint: part of a fetch already due',
+};
+
 export const DEAD_AFTER_HEARTBEATS = 3;
 
 export interface SessionOptions {
@@ -200,11 +207,14 @@ export class Session {
         this.#options.reporter.snapshotRequested();
         return;
       case 'refresh': {
-        const accepted = this.#options.hints.accept(this.#options.now());
-        if (accepted) this.#options.requestSync();
-        this.#options.log.debug(accepted ? 'refresh hint: fetching now' : 'refresh hint dropped: too soon', {
+        const decision = this.#options.hints.accept(this.#options.now());
+        if (decision.act === 'now') this.#options.requestSync();
+        // The sync loop's trigger outlives this connection: a deferred fetch happens even if it drops.
+        if (decision.act === 'later') setTimeout(this.#options.requestSync, decision.inMs).unref();
+        this.#options.log.debug(HINT_LOG[decision.act], {
           reason: message.body.reason,
-          dropped: this.#options.hints.dropped,
+          ...(decision.act === 'later' ? { inMs: decision.inMs } : {}),
+          merged: this.#options.hints.dropped,
         });
         return;
       }
