@@ -1,28 +1,22 @@
 #!/usr/bin/env bash
-# The main job on a local default: a real local cluster (Kubernetes 1.20), the local Git server with an
-# example repo (examples/hello), and the Ferry agent, installed with kubectl apply -k deploy/agent,
-# syncing that repo path into the cluster.
-# Stop everything with: pnpm harness down --dir .harness
+# The quick start: Ferry on this machine, the whole system. A real local cluster (kube-apiserver 1.20 and
+# etcd; a SIMULATED kubelet makes its Pods ready), a local Git server with the example repo
+# (examples/hello), the hub, and an agent enrolled through the hub's install manifest. Prints the hub's
+# URL, its admin token and three things to try; Ctrl-C stops everything it started.
+#
+#   bash scripts/run.sh                       as root on Debian with Node.js 20+ (setup installs the rest)
+#   bash scripts/run.sh --kubeconfig FILE     use that cluster instead (the agent runs on this machine)
+#   bash scripts/run.sh --help                the options (scripts/quickstart/options.ts)
+#
+# docs/getting-started.md walks through it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for arg in "$@"; do
+  if { [ "$arg" = -h ] || [ "$arg" = --help ]; } && [ -d node_modules/tsx ]; then
+    exec node --import tsx --conditions=@ferry/source scripts/quickstart/main.ts --help
+  fi
+done
 bash scripts/setup.sh
+echo "[quickstart] building (pnpm -r build) ..."
 pnpm -r build >/dev/null
-pnpm harness down --dir .harness --purge >/dev/null 2>&1 || true
-pnpm harness up --clusters 1 --dir .harness
-url=$(node --import tsx scripts/example-repo.ts .harness)
-echo
-echo "Example repo: $url (path clusters/local)"
-echo "Installing the agent into cluster c1 (kubectl apply -k deploy/agent) and running it:"
-node --import tsx scripts/run-agent.ts .harness "$url"
-cat <<MSG
-
-What the agent keeps in the cluster (no hub needed):
-  kubectl --kubeconfig .harness/clusters/c1/kubeconfig -n ferry-system get gitsyncs
-  kubectl --kubeconfig .harness/clusters/c1/kubeconfig -n ferry-system describe gitsync ferry
-  kubectl --kubeconfig .harness/clusters/c1/kubeconfig get all,configmaps -n hello --show-labels
-Start the agent again (it follows the repo every 30 s, heals drift within seconds):
-  node --import tsx scripts/run-agent.ts .harness $url
-
-Not built yet: the hub with its web page and CLI (issues 6-7), and installing from the hub (issue 8).
-Stop everything with: pnpm harness down --dir .harness
-MSG
+exec node --import tsx --conditions=@ferry/source scripts/quickstart/main.ts "$@"
