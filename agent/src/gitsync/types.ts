@@ -96,6 +96,27 @@ export interface DriftSummary {
   }[];
 }
 
+/** What Git could rebuild of the managed namespaces (agent/src/readiness), bounded for status. */
+export interface DrReadinessSummary {
+  readonly scannedAt: string;
+  /** `rebuildable from Git: 42 of 45 objects (2 not in Git, 1 data volume)`. */
+  readonly message: string;
+  /** How many managed namespaces were scanned. */
+  readonly namespaces: number;
+  readonly rebuildable: number;
+  readonly total: number;
+  /** `Kind namespace/name`, at most 10. */
+  readonly notInGit: { readonly count: number; readonly items: readonly string[] };
+  readonly data: { readonly count: number; readonly items: readonly string[] };
+  readonly unknownKinds: readonly string[];
+}
+
+/** The last report, and why the last scan failed (`error`, `failedAt`; absent after one that worked). */
+export type DrReadinessStatus = Partial<DrReadinessSummary> & {
+  readonly error?: string;
+  readonly failedAt?: string;
+};
+
 export interface GitSyncStatus {
   readonly observedGeneration: number;
   readonly conditions: readonly Condition[];
@@ -107,4 +128,5 @@ export interface GitSyncStatus {
   readonly health?: { readonly status: string; readonly message: string };
   readonly history: readonly SyncRecord[];
   readonly drift?: DriftSummary;
+  readonly drReadiness?: DrReadinessStatus;
 }

@@ -301,9 +301,12 @@ describe('hub channel: the session', () => {
     try {
       await waitFor('a connection', () => logged(r, /connected to the hub/) !== undefined);
       for (let i = 0; i < 3; i++) r.hub.send({ v: 1, type: 'refresh', body: { reason: `push ${i}` } });
-      await waitFor('the third hint folded into the deferred fetch', () => r.channel.droppedHints === 1);
-      assert.equal(r.hints.count, 1, 'one fetch now; the deferred one is an hour away');
-      assert.ok(logged(r, /refresh hint: fetching at the end of the rate limit/) !== undefined);
+      const handled = (): number => r.logs.filter((line) => line.includes('"msg":"refresh hint: ')).length;
+      await waitFor('the three hints handled', () => handled() === 3);
+      // One fetch now; the others are deferred to the end of the hour or folded into a fetch already due
+      // (in the same millisecond as the first, a hint is part of its fetch, which has not started yet).
+      assert.equal(r.hints.count, 1);
+      assert.ok(r.channel.droppedHints >= 1, 'at least the third hint was folded in');
     } finally {
       await r.stop();
     }

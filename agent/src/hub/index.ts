@@ -4,6 +4,7 @@
 // that runs alone never loads the channel (ws, the protocol's schemas): `link.ts` is imported on demand.
 import type { Logger, ObjectRef } from '@ferry/shared';
 import type { KubeApi } from '../kube/index.ts';
+import type { ReadinessReport } from '../readiness/types.ts';
 import type { ReconcileOutcome } from '../reconcile.ts';
 import type { SyncEvent } from '../runtime/events.ts';
 import type { ChannelTimeouts } from './channel.ts';
@@ -37,6 +38,7 @@ export interface HubLink {
   /** The sync loop's hooks: each queues and returns at once. */
   syncDone(outcome: ReconcileOutcome, startedAt: string): void;
   eventRecorded(event: SyncEvent): void;
+  readinessReported(report: ReadinessReport): void;
   driftRecorded(entry: DriftEntry): void;
 }
 

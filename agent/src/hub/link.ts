@@ -53,6 +53,9 @@ export function createHubLink(
     eventRecorded: (event) => {
       reporter.eventRecorded(event);
     },
+    readinessReported: (report) => {
+      reporter.readinessReported(report);
+    },
     driftRecorded: (entry) => {
       reporter.driftRecorded(entry);
     },

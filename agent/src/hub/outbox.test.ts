@@ -25,6 +25,14 @@ function event(message: string): Outgoing {
   return { type: 'event', body };
 }
 
+function readiness(rebuildable: number): Outgoing {
+  const empty = { count: 0, items: [] };
+  return {
+    type: 'readiness',
+    body: { scannedAt: AT, rebuildable, total: rebuildable, notInGit: empty, data: empty, unknownKinds: [] },
+  };
+}
+
 function chunk(snapshotId: string, index: number, chunks: number): SnapshotBody {
   return { snapshotId, digest: `sha256:${'0'.repeat(64)}`, chunk: index, chunks, resources: [] };
 }
@@ -137,7 +145,14 @@ describe('Outbox', () => {
     drain(outbox, 1, counter); // chunk 0 in flight; chunk 1 and the report wait
     outbox.startConnection();
     assert.deepEqual(drain(outbox, 64, counter).map(label), ['a']);
-    assert.deepEqual(outbox.dropped, { syncReport: 0, snapshot: 0, delta: 0, drift: 0, event: 0 });
+    assert.deepEqual(outbox.dropped, {
+      syncReport: 0,
+      snapshot: 0,
+      delta: 0,
+      drift: 0,
+      event: 0,
+      readiness: 0,
+    });
   });
 
   it('replaces an older snapshot and its deltas, but not what is already on this connection’s wire', () => {
@@ -167,7 +182,30 @@ describe('Outbox', () => {
     outbox.push(report('r4')); // full of reports: r1 goes
     outbox.startConnection();
     assert.deepEqual(drain(outbox, 64, { seq: 0 }).map(label), ['r2', 'r3', 'r4']);
-    assert.deepEqual(outbox.dropped, { syncReport: 1, snapshot: 0, delta: 0, drift: 0, event: 1 });
+    assert.deepEqual(outbox.dropped, {
+      syncReport: 1,
+      snapshot: 0,
+      delta: 0,
+      drift: 0,
+      event: 1,
+      readiness: 0,
+    });
+  });
+
+  it('keeps only the newest waiting readiness report, but never takes back one already sent', () => {
+    const outbox = new Outbox();
+    const counter = { seq: 1 };
+    outbox.startConnection();
+    outbox.push(readiness(1));
+    const [sent] = drain(outbox, 64, counter);
+    outbox.push(readiness(2));
+    outbox.push(event('between'));
+    outbox.push(readiness(3));
+    const rest = drain(outbox, 64, counter);
+    const rebuildable = (n: Numbered | undefined): number | string =>
+      n?.message.type === 'readiness' ? n.message.body.rebuildable : label(n as Numbered);
+    assert.equal(rebuildable(sent), 1);
+    assert.deepEqual(rest.map(rebuildable), ['between', 3]);
   });
 
   it('forgets a message our serializer refused, and counts it', () => {

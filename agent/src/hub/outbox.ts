@@ -17,7 +17,7 @@
 import type { AgentMessageOf, SnapshotBody } from '@ferry/shared/protocol';
 
 /** The messages the hub stores and acks. */
-export const STORED_TYPES = ['syncReport', 'snapshot', 'delta', 'drift', 'event'] as const;
+export const STORED_TYPES = ['syncReport', 'snapshot', 'delta', 'drift', 'event', 'readiness'] as const;
 export type StoredType = (typeof STORED_TYPES)[number];
 
 export type Outgoing = {
@@ -60,6 +60,7 @@ export class Outbox {
     delta: 0,
     drift: 0,
     event: 0,
+    readiness: 0,
   };
 
   constructor(options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS) {
@@ -88,8 +89,13 @@ export class Outbox {
     return this.#inFlight.filter((entry) => entry.sentOn === this.#connection).length;
   }
 
-  /** Queues a report, drift, event or delta (snapshots go through replaceSnapshot). */
+  /**
+   * Queues a report, drift, event, readiness or delta (snapshots go through replaceSnapshot). A readiness
+   * report replaces one still waiting: it describes the whole cluster, so only the newest matters.
+   */
   push(message: Outgoing): void {
+    if (message.type === 'readiness')
+      this.#waiting = this.#waiting.filter((entry) => entry.message.type !== 'readiness');
     if (!coalesced(message.type)) this.#makeRoom();
     this.#waiting.push({ message, seq: undefined, sentOn: 0 });
   }
@@ -160,8 +166,12 @@ export class Outbox {
     const bounded = this.#waiting.filter((entry) => !coalesced(entry.message.type));
     if (bounded.length < this.#options.maxWaiting) return;
     const victim =
-      bounded.find((entry) => entry.message.type === 'drift' || entry.message.type === 'event') ??
-      bounded.find((entry) => entry.message.type === 'syncReport');
+      bounded.find(
+        (entry) =>
+          entry.message.type === 'drift' ||
+          entry.message.type === 'event' ||
+          entry.message.type === 'readiness',
+      ) ?? bounded.find((entry) => entry.message.type === 'syncReport');
     if (victim === undefined) return;
     this.#waiting = this.#drop(this.#waiting, (entry) => entry === victim);
   }

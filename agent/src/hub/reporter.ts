@@ -4,6 +4,7 @@
 // queue and return, so losing the hub never slows a sync. The session takes frames from `outbox`.
 import { refKey, SILENT_LOGGER, type Logger, type ObjectRef } from '@ferry/shared';
 import { chunkSnapshot } from '@ferry/shared/protocol';
+import type { ReadinessReport } from '../readiness/types.ts';
 import type { GitSyncSpec } from '../gitsync/types.ts';
 import type { ReconcileOutcome } from '../reconcile.ts';
 import type { SyncEvent } from '../runtime/events.ts';
@@ -109,6 +110,22 @@ export class HubReporter {
 
   eventRecorded(event: SyncEvent, at: Date = this.#now()): void {
     this.outbox.push({ type: 'event', body: eventBodyOf(event, at) });
+    this.#notify();
+  }
+
+  /** The DR readiness scan's report: sent as it is (bounded by the scan, as the protocol bounds it). */
+  readinessReported(report: ReadinessReport): void {
+    this.outbox.push({
+      type: 'readiness',
+      body: {
+        scannedAt: report.scannedAt,
+        rebuildable: report.rebuildable,
+        total: report.total,
+        notInGit: { count: report.notInGit.count, items: [...report.notInGit.items] },
+        data: { count: report.data.count, items: [...report.data.items] },
+        unknownKinds: [...report.unknownKinds],
+      },
+    });
     this.#notify();
   }
 

@@ -31,6 +31,8 @@ const LIST_PAGE = 500;
 
 /** Asks for PartialObjectMetadata (served for every kind since Kubernetes 1.15). */
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+/** The same for a list: PartialObjectMetadataList. */
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export class KubeApiClient implements KubeApi {
   readonly #connection: KubeConnection;
@@ -123,22 +125,33 @@ export class KubeApiClient implements KubeApi {
     return this.#discovery.resolve(group, version, kind);
   }
 
-  async listResources(): Promise<ResourceInfo[]> {
+  async listResources(options: { everyVersion?: boolean } = {}): Promise<ResourceInfo[]> {
     const groups = await this.#send('GET', '/apis', 'discovery of /apis');
     if (groups.status !== 200) throw httpError('discovery of /apis', groups.status, groups.body);
+    const served = (
+      groups.body as {
+        groups: { name: string; versions?: { version: string }[]; preferredVersion: { version: string } }[];
+      }
+    ).groups;
+    // The preferred version first: a kind served in several versions is listed once, at the first.
     const versions = [
       { group: '', version: 'v1' },
-      ...(groups.body as { groups: { name: string; preferredVersion: { version: string } }[] }).groups.map(
-        (group) => ({
-          group: group.name,
-          version: group.preferredVersion.version,
-        }),
-      ),
+      ...served.flatMap((group) => [
+        { group: group.name, version: group.preferredVersion.version },
+        ...(options.everyVersion === true ? (group.versions ?? []) : [])
+          .filter((v) => v.version !== group.preferredVersion.version)
+          .map((v) => ({ group: group.name, version: v.version })),
+      ]),
     ];
     const all: ResourceInfo[] = [];
+    const seen = new Set<string>();
     for (const { group, version } of versions) {
-      for (const info of await this.#discovery.resources(group, version))
-        if (info.verbs.includes('list')) all.push(info);
+      for (const info of await this.#discovery.resources(group, version)) {
+        const key = `${group}/${info.kind}`;
+        if (!info.verbs.includes('list') || seen.has(key)) continue;
+        seen.add(key);
+        all.push(info);
+      }
     }
     return all;
   }
@@ -167,31 +180,54 @@ export class KubeApiClient implements KubeApi {
     info: ResourceInfo,
     options: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
   ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const { items, resourceVersion } = await this.#listPages(info, options, 'application/json');
+    return { items, resourceVersion };
+  }
+
+  async listMetadata(
+    info: ResourceInfo,
+    options: { namespace?: string } = {},
+  ): Promise<{ items: KubeObject[]; requests: number }> {
+    const { items, requests } = await this.#listPages(info, options, METADATA_LIST);
+    return { items, requests };
+  }
+
+  /** Every page of a list, asked for with `accept`; items get the list's apiVersion and kind. */
+  async #listPages(
+    info: ResourceInfo,
+    options: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+    accept: string,
+  ): Promise<{ items: KubeObject[]; resourceVersion: string; requests: number }> {
     const what = `list ${info.kind}${options.namespace ? ` in ${options.namespace}` : ''}`;
     const items: KubeObject[] = [];
     let next: string | undefined;
     let resourceVersion = '';
+    let requests = 0;
     do {
       const query = new URLSearchParams({ limit: String(LIST_PAGE) });
       if (options.labelSelector !== undefined) query.set('labelSelector', options.labelSelector);
       if (options.fieldSelector !== undefined) query.set('fieldSelector', options.fieldSelector);
       if (next !== undefined) query.set('continue', next);
+      requests++;
       const answer = await this.#send(
         'GET',
         `${this.#path(info, options.namespace)}?${query.toString()}`,
         what,
+        undefined,
+        undefined,
+        accept,
       );
       if (answer.status !== 200) throw httpError(what, answer.status, answer.body);
       const list = answer.body as {
-        items: KubeObject[];
+        items: KubeObject[] | null;
         metadata?: { continue?: string; resourceVersion?: string };
       };
       const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
-      for (const item of list.items) items.push({ ...item, apiVersion, kind: info.kind });
+      for (const item of list.items ?? []) items.push({ ...item, apiVersion, kind: info.kind });
       next = list.metadata?.continue || undefined;
       resourceVersion = list.metadata?.resourceVersion ?? resourceVersion;
     } while (next !== undefined);
-    return { items, resourceVersion };
+    return { items, resourceVersion, requests };
   }
 
   async *watch(

@@ -107,8 +107,12 @@ export interface ApplyOptions {
 export interface KubeApi {
   /** Resolves a kind through discovery; refreshes discovery once when the kind is unknown. */
   resolve(group: string, version: string, kind: string): Promise<ResourceInfo | undefined>;
-  /** Every listable resource the server serves, at each group's preferred version. */
-  listResources(): Promise<ResourceInfo[]>;
+  /**
+   * Every listable resource the server serves, at each group's preferred version; with `everyVersion`,
+   * also the kinds that only another version of a group serves (batch/v1beta1 CronJob on 1.20), each
+   * kind once, at the preferred version when that serves it.
+   */
+  listResources(options?: { everyVersion?: boolean }): Promise<ResourceInfo[]>;
   /** Forgets cached discovery (after CRDs were created). */
   invalidateDiscovery(): void;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
@@ -135,6 +139,14 @@ export interface KubeApi {
       signal?: AbortSignal;
     },
   ): AsyncGenerator<WatchEvent>;
+  /**
+   * Every object's metadata only (PartialObjectMetadataList, paged): apiVersion, kind and metadata, no
+   * spec or status; `requests` counts the pages asked for.
+   */
+  listMetadata(
+    info: ResourceInfo,
+    options?: { namespace?: string },
+  ): Promise<{ items: KubeObject[]; requests: number }>;
   /** A list with its resourceVersion, to start a watch from. */
   listWithVersion(
     info: ResourceInfo,

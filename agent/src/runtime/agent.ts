@@ -139,6 +139,9 @@ export async function runAgent(config: AgentConfig, io: CliIo): Promise<ExitCode
               onDriftRecorded: (entry) => {
                 hub.driftRecorded(entry);
               },
+              readinessReported: (report) => {
+                hub.readinessReported(report);
+              },
             }
           : {}),
         onSyncing: (running) => {

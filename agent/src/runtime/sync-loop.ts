@@ -3,7 +3,8 @@
 // sync runs one more sync right after it (so the newest revision wins, once). Failures back off with
 // jitter, from 5 s doubling up to the interval; a stalled sync waits for the interval or a change.
 // After each sync: status through the status subresource, then Events, then the drift watch restarts
-// (or goes on, after a sync that wrote nothing).
+// (or goes on, after a sync that wrote nothing), then, when one is due, a readiness scan in the
+// background (readiness-keeper.ts).
 import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
 import { KubeError } from '../kube/index.ts';
 import { conditionsFor, EMPTY_STATUS, syncRecord, withHistory, type Phase } from '../gitsync/status.ts';
@@ -18,7 +19,9 @@ import {
 import { DEFAULT_INTERVAL_MS } from '../gitsync/parse-spec.ts';
 import { DigestMemo } from '../engine/digest-memo.ts';
 import { reconcile, type ReconcileContext, type ReconcileOutcome } from '../reconcile.ts';
+import type { ReadinessReport } from '../readiness/index.ts';
 import { DriftKeeper, type DriftOutcome } from './drift-keeper.ts';
+import { ReadinessKeeper, type DrReadinessPatch } from './readiness-keeper.ts';
 import { recordEvent, type SyncEvent } from './events.ts';
 import { aborted, sleep, watchLoop, withJitter } from './watch-loop.ts';
 
@@ -47,6 +50,8 @@ export interface SyncLoopOptions extends Omit<ReconcileContext, 'onProgress'> {
   readonly onSyncing?: (running: boolean) => void;
   /** Told of every drifted object (metrics). */
   readonly onDrift?: (outcome: DriftOutcome) => void;
+  /** Told of every readiness report written to status (the hub). */
+  readonly readinessReported?: (report: ReadinessReport) => void;
 }
 
 const FIRST_RETRY_MS = 5_000;
@@ -55,6 +60,7 @@ export class SyncLoop {
   readonly #kube: KubeApi;
   readonly #options: SyncLoopOptions;
   readonly #drift: DriftKeeper;
+  readonly #readiness: ReadinessKeeper;
   /** Digests of the manifests of the last syncs: an unchanged revision computes none again. */
   readonly #digests = new DigestMemo();
   #pending: Trigger | undefined = 'start';
@@ -79,6 +85,18 @@ export class SyncLoop {
       },
       event: (event) => void this.#event(event),
       counted: (outcome) => options.onDrift?.(outcome),
+      warn: (message, fields) => {
+        options.log.warn(message, fields);
+      },
+    });
+    this.#readiness = new ReadinessKeeper(kube, {
+      agentNamespace: options.namespace,
+      watchNamespaces: options.watchNamespaces,
+      writeStatus: (drReadiness) => this.#patchStatus({ drReadiness }),
+      ...(options.readinessReported !== undefined ? { reported: options.readinessReported } : {}),
+      info: (message, fields) => {
+        options.log.info(message, fields);
+      },
       warn: (message, fields) => {
         options.log.warn(message, fields);
       },
@@ -120,6 +138,7 @@ export class SyncLoop {
       failures = outcome.phase.kind === 'failed' && !outcome.phase.stalled ? failures + 1 : 0;
     }
     await this.#drift.stop();
+    await this.#readiness.stop();
     await watcher;
   }
 
@@ -205,7 +224,9 @@ export class SyncLoop {
     );
   }
 
-  async #patchStatus(status: Partial<GitSyncStatus>): Promise<boolean> {
+  async #patchStatus(
+    status: Omit<Partial<GitSyncStatus>, 'drReadiness'> | { readonly drReadiness: DrReadinessPatch },
+  ): Promise<boolean> {
     try {
       await this.#kube.mergePatch(this.#ref(), { status }, { subresource: 'status' });
       return true;
@@ -302,6 +323,7 @@ export class SyncLoop {
       log.info(`sync stopped before health was judged: ${outcome.phase.message}`, fields);
     else log.info('sync done', fields);
     this.#options.onOutcome?.(outcome, trigger, startedAt);
+    this.#readiness.afterSync(outcome, signal);
     return outcome;
   }
 }
@@ -321,6 +343,8 @@ function statusAfter(
   const namespaces = new Set(objects.map((e) => e.ref.namespace).filter((n) => n !== ''));
   return {
     ...status,
+    // Left out of the patch (undefined is not sent): the readiness scan writes it, maybe during this sync.
+    drReadiness: undefined,
     observedGeneration: generation,
     conditions: conditionsFor(status.conditions, outcome.phase, generation, now),
     ...(report?.revision !== undefined ? { lastAttemptedRevision: report.revision } : {}),
