@@ -132,6 +132,13 @@ async function dump(cluster: AgentCluster): Promise<Map<string, Record<string, u
   return objects;
 }
 
+interface ReadinessView {
+  readonly rebuildable: number;
+  readonly total: number;
+  readonly notInGit: { readonly count: number };
+  readonly data: { readonly count: number };
+}
+
 interface Run {
   readonly code: number | null;
   readonly stderr: string;
@@ -186,6 +193,24 @@ describe('disaster recovery: cluster dr-a purged and rebuilt from Git', { concur
       const head = await fleet().head(name);
       await fleet().waitApplied(name, head, `${name} applied and healthy before the disaster`);
     }
+    // DR readiness, reported by the agent and shown by the hub: everything in dr-a's namespaces is Git's.
+    const readiness = await waitFor(
+      async () => {
+        const answer = await fleet().hub.expect<{ readiness: ReadinessView | null }>(
+          200,
+          'GET',
+          '/api/v1/clusters/dr-a/readiness',
+        );
+        return answer.readiness !== null && answer.readiness.rebuildable >= 5 ? answer.readiness : undefined;
+      },
+      { what: 'the hub to show dr-a rebuildable from Git', timeoutMs: 120_000, intervalMs: 500 },
+    );
+    assert.equal(readiness.notInGit.count, 0, JSON.stringify(readiness));
+    assert.equal(readiness.total, readiness.rebuildable + readiness.data.count);
+    const shown = (await fleet().cluster('dr-a')) as ClusterJson & {
+      readiness: { rebuildable: number } | null;
+    };
+    assert.equal(shown.readiness?.rebuildable, readiness.rebuildable);
     const before = await dump(fleet().on('dr-a'));
     const bBefore = await fleet().cluster('dr-b');
     const [bAgent] = fleet().on('dr-b').agents;
