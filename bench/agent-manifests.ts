@@ -43,13 +43,19 @@ function object(ns: string, i: number): string {
   }
 }
 
-/** The repository's files: `deploy/bench-<n>.yaml` → its Namespace and 50 objects. */
-export function benchManifests(): Record<string, string> {
+/**
+ * The repository's files: `deploy/bench-<n>.yaml` → its Namespace and 50 objects (by default 20 files;
+ * the recovery benchmark asks for 10 × 50).
+ */
+export function benchManifests(
+  namespaces = NAMESPACES,
+  perNamespace = PER_NAMESPACE,
+): Record<string, string> {
   const files: Record<string, string> = {};
-  for (let n = 0; n < NAMESPACES; n++) {
+  for (let n = 0; n < namespaces; n++) {
     const ns = benchNamespace(n);
     const docs = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`];
-    for (let i = 0; i < PER_NAMESPACE; i++) docs.push(object(ns, i));
+    for (let i = 0; i < perNamespace; i++) docs.push(object(ns, i));
     files[`${MANIFEST_PATH}/${ns}.yaml`] = docs.join('---\n');
   }
   return files;
