@@ -1,6 +1,6 @@
 // DR readiness per cluster: the agent's last report, kept whole in its own table (the clusters list
 // never reads it); the counts are columns so a summary needs no JSON parsing.
-import { clusterIdOf, ms, type StoreContext } from './context.ts';
+import { ms, type StoreContext } from './context.ts';
 import type { Db } from './sqlite.ts';
 import type { ReadinessRecord } from './types.ts';
 
@@ -43,15 +43,16 @@ interface Row {
 }
 
 export function readinessMethods({ db }: StoreContext): ReadinessMethods {
-  const row = (cluster: string): (Row & { report: string }) | undefined => {
-    const clusterId = clusterIdOf(db, cluster);
-    if (clusterId === undefined) return undefined;
-    return db
-      .prepare<Row & { report: string }>(
-        'SELECT scanned_at, rebuildable, total, report FROM readiness WHERE cluster_id = ?',
-      )
-      .get(clusterId);
-  };
+  // One statement by cluster name; the summary (read for every cluster of a list page) leaves the
+  // report's text alone.
+  const select = (columns: string): string =>
+    `SELECT ${columns} FROM readiness r JOIN clusters c ON c.id = r.cluster_id WHERE c.name = ?`;
+  const row = (cluster: string): (Row & { report: string }) | undefined =>
+    db
+      .prepare<Row & { report: string }>(select('r.scanned_at, r.rebuildable, r.total, r.report'))
+      .get(cluster);
+  const summaryRow = (cluster: string): Row | undefined =>
+    db.prepare<Row>(select('r.scanned_at, r.rebuildable, r.total')).get(cluster);
   return {
     readiness: (cluster) => {
       const found = row(cluster);
@@ -65,7 +66,7 @@ export function readinessMethods({ db }: StoreContext): ReadinessMethods {
       };
     },
     readinessSummary: (cluster) => {
-      const found = row(cluster);
+      const found = summaryRow(cluster);
       return found === undefined
         ? undefined
         : { scannedAt: new Date(found.scanned_at), rebuildable: found.rebuildable, total: found.total };
