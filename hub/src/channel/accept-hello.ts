@@ -1,6 +1,8 @@
 // The hello that opens every connection: the version both sides speak, the cluster's identity checked
 // against its credential (store.recordHello), the epoch's stored seq, and whether the hub needs a full
-// snapshot (its state's digest differs from the agent's, or it has none).
+// snapshot (its state's digest differs from the agent's, or it has none). The digest compared is the one
+// the store keeps with its snapshot (the agent's, moved on by deltas); only when the store does not know
+// it (its rows moved without a digest from the agent) is it computed over the stored resources.
 import {
   CLOSE_CODES,
   negotiateVersion,
@@ -23,7 +25,7 @@ export type HelloDecision =
   | { readonly ok: false; readonly code: CloseCode; readonly reason: string };
 
 export interface HelloContext {
-  readonly store: Pick<Store, 'recordHello' | 'snapshotResources'>;
+  readonly store: Pick<Store, 'recordHello' | 'snapshotMeta' | 'snapshotResources'>;
   readonly cluster: string;
   readonly credentialDigest: string;
   readonly now: Date;
@@ -31,11 +33,14 @@ export interface HelloContext {
 
 /** True unless the hub holds a complete snapshot whose digest is the agent's. */
 export function wantsSnapshot(
-  store: Pick<Store, 'snapshotResources'>,
+  store: Pick<Store, 'snapshotMeta' | 'snapshotResources'>,
   cluster: string,
   agentDigest: string | undefined,
 ): boolean {
   if (agentDigest === undefined) return true;
+  const meta = store.snapshotMeta(cluster);
+  if (meta === undefined) return true;
+  if (meta.digest !== '') return meta.digest !== agentDigest;
   const stored = store.snapshotResources(cluster);
   return stored === undefined || storedDigest(stored) !== agentDigest;
 }

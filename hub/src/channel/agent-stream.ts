@@ -29,8 +29,8 @@ export interface AgentStreamOptions {
 }
 
 export interface AgentStream {
-  /** Handles one message after the hello. */
-  receive(message: AgentMessage, bytes: number): void;
+  /** Handles one message after the hello; `afterSilence`: the link had been silent a while before it. */
+  receive(message: AgentMessage, bytes: number, afterSilence?: boolean): void;
   requestSnapshot(): void;
   /** The link ended: later commits are not acked on it. */
   close(): void;
@@ -69,7 +69,7 @@ export function createAgentStream(options: AgentStreamOptions): AgentStream {
     },
   };
 
-  const receive = (message: AgentMessage, bytes: number): void => {
+  const receive = (message: AgentMessage, bytes: number, afterSilence = true): void => {
     if (message.type === 'hello') {
       end(CLOSE_CODES.invalidMessage, 'type: a second hello on an open connection');
       return;
@@ -86,13 +86,13 @@ export function createAgentStream(options: AgentStreamOptions): AgentStream {
       return;
     }
     if (mapped.kind === 'heard') {
-      queue.push(client, undefined, bytes);
+      queue.push(client, undefined, bytes, afterSilence);
       return;
     }
     // A resend of what this link already acked (the ack after the welcome crossed it) is stored once
     // and acked again, but is not in flight: the agent has been told it is stored.
     if (message.seq <= lastAck) {
-      queue.push(client, mapped.record, bytes);
+      queue.push(client, mapped.record, bytes, afterSilence);
       return;
     }
     if (unacked.count >= limits.maxUnacked) {
@@ -103,7 +103,7 @@ export function createAgentStream(options: AgentStreamOptions): AgentStream {
       return;
     }
     unacked.add(message.seq);
-    queue.push(client, mapped.record, bytes);
+    queue.push(client, mapped.record, bytes, afterSilence);
   };
 
   return {

@@ -51,6 +51,8 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
   const links = new Set<Connection>();
   const current = new Map<string, Connection>();
   let paused = false;
+  /** Links stopped while the store lags: each one when its next frame arrived (not all 10,000 at once). */
+  const held = new Set<Connection>();
   let closing: Promise<void> | undefined;
 
   const queue = createCommitQueue({
@@ -62,11 +64,12 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
         queuedRecords: queue.records,
         queuedBytes: queue.bytes,
       });
-      // Links still at their hello are left reading: a hello is one small frame, and stores nothing.
-      for (const link of links) {
-        if (!high) link.resume();
-        else if (link.open) link.pause();
-      }
+      // A link is stopped when it sends while the store lags (host.hold), so that going high costs
+      // nothing and going low touches only the links that sent meanwhile. Links still at their hello
+      // are left reading: a hello is one small frame, and stores nothing.
+      if (high) return;
+      for (const link of held) link.resume();
+      held.clear();
     },
   });
 
@@ -83,12 +86,18 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
     },
     ended: (connection) => {
       links.delete(connection);
+      held.delete(connection);
       const name = connection.cluster;
       if (name !== undefined && current.get(name) === connection) current.delete(name);
       // Also for a link refused at its hello: the refusal is kept on the cluster it claimed.
       if (name !== undefined) options.onClustersChanged([name]);
     },
     underPressure: () => paused,
+    hold: (connection) => {
+      if (!paused || !connection.open || held.has(connection)) return;
+      connection.pause();
+      held.add(connection);
+    },
   };
 
   const openLink = (cluster: string): Connection | undefined => {

@@ -61,7 +61,10 @@ function event(seq: number, epoch = 'e1'): AgentRecord {
   };
 }
 
-function queueOn(store: Pick<Store, 'applyBatches'>, overrides: Partial<CommitQueueOptions> = {}) {
+function queueOn(
+  store: Pick<Store, 'applyBatches' | 'persist' | 'persistNow'>,
+  overrides: Partial<CommitQueueOptions> = {},
+) {
   return createCommitQueue({
     store,
     now: () => at(1000),
@@ -207,6 +210,8 @@ describe('the commit queue', () => {
       applyBatches: () => {
         throw new Error('disk I/O error');
       },
+      persist: () => Promise.resolve(),
+      persistNow: () => undefined,
     });
     const a = client('a');
     const b = client('b');

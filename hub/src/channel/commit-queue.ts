@@ -1,18 +1,27 @@
 // Group commit. Records from every connection wait in one queue and are written together, with one
-// store.applyBatches call (one transaction, one fsync) per flush; each connection hears what is stored
-// only after the commit that holds its records, so an ack never runs ahead of the disk.
+// store.applyBatches call (one transaction) per flush; each connection hears what is stored only once
+// the commit that holds its records is on the disk, so an ack never runs ahead of the disk. The commit
+// itself does not wait for the disk: store.persist() syncs the WAL on libuv's thread pool while the
+// event loop goes on (reading frames, answering the API, the next commit), and the acks of every commit
+// made before that sync go out when it is done, in commit order. flushAll() (a reconnect's hello,
+// shutdown) syncs at once instead (store.persistNow()) and tells everyone before it returns.
 //
 // Flush policy: a flush starts flushIntervalMs after the first record enters an empty queue, or at once
-// when flushMaxRecords are queued (or the queue is over a high-water mark); it takes at most
-// flushMaxRecords, the oldest first. Backpressure: above highWaterRecords records or highWaterBytes bytes
-// of frames, onPressure(true) (the channel stops reading sockets); once the queue is below half of both,
-// onPressure(false).
+// when flushMaxRecords are queued, or a commit's budget of work (or the queue is over a high-water
+// mark); it takes at most flushMaxRecords and the budget, the oldest first (always at least one). The
+// budget (flush-budget.ts) is in rows (a 200-resource snapshot weighs 201, a heartbeat 1) and follows
+// how long commits take, so that one commit, which holds the event loop while it runs, stays near
+// flushTargetMs whatever the agents send; the next flush waits for the loop to take its I/O first
+// (setImmediate). Backpressure: above highWaterRecords records, highWaterBytes bytes of frames or
+// highWaterWeight rows of work, onPressure(true) (the channel stops reading sockets); once the queue is
+// below half of all three, onPressure(false).
 //
 // A cluster whose batch fails stores nothing of that flush; its records still queued are dropped too, so
 // that no later commit moves the cluster's stored seq past the lost ones (a cumulative ack would then
 // tell the agent to forget them). Its clients are told, and close: the agent reconnects and resends.
 import type { Logger } from '@ferry/shared';
 import type { AgentBatch, AgentRecord, BatchResult, Store } from '../store/index.ts';
+import { createFlushBudget, weightOf } from './flush-budget.ts';
 
 export interface StoredOutcome {
   /** Everything of the client's epoch up to this seq is stored; 0 when this commit held none of it. */
@@ -36,25 +45,38 @@ export interface QueueClient {
 }
 
 export interface CommitQueueOptions {
-  readonly store: Pick<Store, 'applyBatches'>;
+  readonly store: Pick<Store, 'applyBatches' | 'persist' | 'persistNow'>;
   readonly now: () => Date;
   readonly log: Logger;
   readonly flushIntervalMs: number;
   readonly flushMaxRecords: number;
+  /** The most weight one commit takes (see above); DEFAULT_FLUSH_MAX_WEIGHT when not given. */
+  readonly flushMaxWeight?: number;
+  /** How long one commit should hold the event loop, ms; DEFAULT_FLUSH_TARGET_MS when not given. */
+  readonly flushTargetMs?: number;
   readonly highWaterRecords: number;
   readonly highWaterBytes: number;
+  /** Rows of work queued above which the channel stops reading; DEFAULT_HIGH_WATER_WEIGHT when not given. */
+  readonly highWaterWeight?: number;
   /** true when the queue passes a high-water mark, false once it has drained below half of both. */
   readonly onPressure: (high: boolean) => void;
-  /** After each commit: the clusters whose batches it stored (for the live event stream). */
+  /**
+   * After each commit: the clusters whose batches it stored and whose view may have changed (the
+   * store's viewChanged, or a record pushed with `heard` after a silence): for the live event stream.
+   */
   readonly onCommitted?: (clusters: readonly string[]) => void;
 }
 
 export interface CommitQueue {
-  /** Queues a record, or undefined for a frame that only says the cluster was heard from. */
-  push(client: QueueClient, record: AgentRecord | undefined, bytes: number): void;
-  /** Whether anything of this cluster waits for a commit. */
+  /**
+   * Queues a record, or undefined for a frame that only says the cluster was heard from. `afterSilence`:
+   * the frame ended a silence of the cluster, so its commit is told to onCommitted even when it changed
+   * nothing else the fleet view shows (default true).
+   */
+  push(client: QueueClient, record: AgentRecord | undefined, bytes: number, afterSilence?: boolean): void;
+  /** Whether anything of this cluster waits for a commit, or for its commit to reach the disk. */
   holds(cluster: string): boolean;
-  /** Commits everything queued, now (a reconnect's hello, shutdown). */
+  /** Commits everything queued and syncs it to the disk, now, and tells every client (a reconnect's hello, shutdown). */
   flushAll(): void;
   readonly records: number;
   readonly bytes: number;
@@ -66,25 +88,78 @@ interface Entry {
   readonly client: QueueClient;
   readonly record: AgentRecord | undefined;
   readonly bytes: number;
+  readonly weight: number;
+  readonly afterSilence: boolean;
+}
+
+/** Resources of 25 full snapshots of 200: the most one commit takes, however fast commits run. */
+export const DEFAULT_FLUSH_MAX_WEIGHT = 5000;
+
+/** A commit should hold the event loop about this long (the API waits behind it). */
+export const DEFAULT_FLUSH_TARGET_MS = 10;
+
+/**
+ * Rows of work queued above which the hub stops reading agents: some 100 full snapshots, a few tenths of
+ * a second of commits. Reading more only makes frames wait, parsed and in memory, while the event loop
+ * is taken by reading them.
+ */
+export const DEFAULT_HIGH_WATER_WEIGHT = 20_000;
+
+function outcomeOf(result: Extract<BatchResult, { ok: true }>, client: QueueClient): StoredOutcome {
+  return {
+    seq: result.acks.find((ack) => ack.epoch === client.epoch)?.seq ?? 0,
+    snapshotNeeded: result.snapshotNeeded,
+    snapshotAbandoned: result.abandonedSnapshots.length > 0,
+    snapshotCompleted: result.completedSnapshots.length > 0,
+  };
 }
 
 interface Group {
   readonly records: AgentRecord[];
   readonly clients: Set<QueueClient>;
+  afterSilence: boolean;
+}
+
+/** A commit whose outcomes wait for the disk. */
+interface Committed {
+  readonly id: number;
+  readonly results: readonly BatchResult[];
+  readonly groups: ReadonlyMap<string, Group>;
 }
 
 export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
   const { store, now, log, flushIntervalMs, flushMaxRecords, highWaterRecords, highWaterBytes } = options;
+  const budget = createFlushBudget({
+    maxWeight: options.flushMaxWeight ?? DEFAULT_FLUSH_MAX_WEIGHT,
+    targetMs: options.flushTargetMs ?? DEFAULT_FLUSH_TARGET_MS,
+  });
+  const highWaterWeight = options.highWaterWeight ?? DEFAULT_HIGH_WATER_WEIGHT;
   let queue: Entry[] = [];
   let bytes = 0;
+  let weight = 0;
+  /** Entries queued per cluster, so that holds() does not scan the queue (a reconnect storm asks it per hello). */
+  const perCluster = new Map<string, number>();
+  const counted = (entry: Entry, delta: 1 | -1): void => {
+    const { cluster } = entry.client;
+    const count = (perCluster.get(cluster) ?? 0) + delta;
+    if (count > 0) perCluster.set(cluster, count);
+    else perCluster.delete(cluster);
+    bytes += delta * entry.bytes;
+    weight += delta * entry.weight;
+  };
+  /** Committed, not yet known to be on the disk, oldest first; and how many of them hold each cluster. */
+  const awaiting: Committed[] = [];
+  const awaitingPerCluster = new Map<string, number>();
+  let lastId = 0;
   let high = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
 
   const checkPressure = (): void => {
-    const over = queue.length > highWaterRecords || bytes > highWaterBytes;
-    const under = queue.length <= highWaterRecords / 2 && bytes <= highWaterBytes / 2;
+    const over = queue.length > highWaterRecords || bytes > highWaterBytes || weight > highWaterWeight;
+    const under =
+      queue.length <= highWaterRecords / 2 && bytes <= highWaterBytes / 2 && weight <= highWaterWeight / 2;
     if (!high && over) {
       high = true;
       options.onPressure(true);
@@ -96,7 +171,7 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
 
   const schedule = (): void => {
     if (stopped || queue.length === 0 || immediate !== undefined) return;
-    if (queue.length >= flushMaxRecords || high) {
+    if (queue.length >= flushMaxRecords || weight >= budget.weight || high) {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       immediate = setImmediate(run);
@@ -112,13 +187,47 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     schedule();
   }
 
+  const countAwaiting = (committed: Committed, delta: 1 | -1): void => {
+    for (const cluster of committed.groups.keys()) {
+      const count = (awaitingPerCluster.get(cluster) ?? 0) + delta;
+      if (count > 0) awaitingPerCluster.set(cluster, count);
+      else awaitingPerCluster.delete(cluster);
+    }
+  };
+
+  /** Tells the clients of every commit up to `id` what it stored (they are on the disk now). */
+  const deliverUpTo = (id: number): void => {
+    while (awaiting.length > 0 && (awaiting[0]?.id ?? Infinity) <= id) {
+      const committed = awaiting.shift();
+      if (committed === undefined) break;
+      countAwaiting(committed, -1);
+      for (const result of committed.results) {
+        const group = committed.groups.get(result.cluster);
+        if (result.ok && group !== undefined)
+          for (const client of group.clients) client.stored(outcomeOf(result, client));
+      }
+    }
+  };
+
+  /** The disk refused: what the commits up to `id` stored may not be there; their clients reconnect and resend. */
+  const failUpTo = (id: number, error: unknown): void => {
+    log.error('could not sync committed agent records to the disk', { error });
+    while (awaiting.length > 0 && (awaiting[0]?.id ?? Infinity) <= id) {
+      const committed = awaiting.shift();
+      if (committed === undefined) break;
+      countAwaiting(committed, -1);
+      for (const group of committed.groups.values())
+        for (const client of group.clients) client.failed('failed');
+    }
+  };
+
   /** Drops what is queued for a cluster whose batch failed, and tells every client concerned. */
   const dropCluster = (cluster: string, clients: Set<QueueClient>, failure: QueueFailure): void => {
     const kept: Entry[] = [];
     for (const entry of queue) {
       if (entry.client.cluster === cluster) {
         clients.add(entry.client);
-        bytes -= entry.bytes;
+        counted(entry, -1);
       } else {
         kept.push(entry);
       }
@@ -129,72 +238,112 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
 
   const commit = (batches: AgentBatch[]): BatchResult[] => {
     try {
-      return store.applyBatches(batches, now());
+      return store.applyBatches(batches, now(), { durable: false });
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
       return batches.map(({ cluster }) => ({ ok: false, cluster, reason: 'failed', error: cause }));
     }
   };
 
-  const deliver = (result: BatchResult, group: Group): void => {
-    if (!result.ok) {
-      const failure: QueueFailure = result.reason;
-      const fields = { cluster: result.cluster, records: group.records.length };
-      if (result.reason === 'failed') {
-        log.error('could not store an agent batch', { ...fields, error: result.error });
-      } else {
-        log.warn('dropped an agent batch: the cluster no longer exists', fields);
-      }
-      dropCluster(result.cluster, group.clients, failure);
-      return;
+  /** A failed batch is told at once (nothing of it is stored, there is nothing to wait for). */
+  const refuse = (result: Exclude<BatchResult, { ok: true }>, group: Group): void => {
+    const failure: QueueFailure = result.reason;
+    const fields = { cluster: result.cluster, records: group.records.length };
+    if (result.reason === 'failed') {
+      log.error('could not store an agent batch', { ...fields, error: result.error });
+    } else {
+      log.warn('dropped an agent batch: the cluster no longer exists', fields);
     }
-    for (const client of group.clients) {
-      client.stored({
-        seq: result.acks.find((ack) => ack.epoch === client.epoch)?.seq ?? 0,
-        snapshotNeeded: result.snapshotNeeded,
-        snapshotAbandoned: result.abandonedSnapshots.length > 0,
-        snapshotCompleted: result.completedSnapshots.length > 0,
-      });
-    }
+    dropCluster(result.cluster, group.clients, failure);
   };
 
-  function flushOnce(): void {
+  function flushOnce(syncNow = false): void {
     if (queue.length === 0) return;
-    const taken = queue.slice(0, flushMaxRecords);
-    queue = queue.slice(taken.length);
+    let count = 0;
+    let taking = 0;
+    for (const entry of queue) {
+      if (count > 0 && (count >= flushMaxRecords || taking + entry.weight > budget.weight)) break;
+      count += 1;
+      taking += entry.weight;
+    }
+    const taken = queue.slice(0, count);
+    queue = queue.slice(count);
     const groups = new Map<string, Group>();
     for (const entry of taken) {
-      bytes -= entry.bytes;
+      counted(entry, -1);
       const { cluster } = entry.client;
       let group = groups.get(cluster);
       if (group === undefined) {
-        group = { records: [], clients: new Set() };
+        group = { records: [], clients: new Set(), afterSilence: false };
         groups.set(cluster, group);
       }
+      group.afterSilence ||= entry.afterSilence;
       if (entry.record !== undefined) group.records.push(entry.record);
       group.clients.add(entry.client);
     }
     const batches = [...groups].map(([cluster, group]) => ({ cluster, records: group.records }));
+    const started = performance.now();
     const results = commit(batches);
+    budget.observe(taking, performance.now() - started);
+    const storedGroups = new Map<string, Group>();
+    const changed: string[] = [];
     results.forEach((result, index) => {
       const group = groups.get(batches[index]?.cluster ?? result.cluster);
-      if (group !== undefined) deliver(result, group);
+      if (group === undefined) return;
+      if (!result.ok) {
+        refuse(result, group);
+        return;
+      }
+      storedGroups.set(result.cluster, group);
+      if (result.viewChanged || group.afterSilence) changed.push(result.cluster);
     });
-    const stored = results.flatMap((result) => (result.ok ? [result.cluster] : []));
-    if (stored.length > 0) options.onCommitted?.(stored);
+    if (storedGroups.size > 0) {
+      lastId += 1;
+      const committed: Committed = { id: lastId, results: results.filter((r) => r.ok), groups: storedGroups };
+      awaiting.push(committed);
+      countAwaiting(committed, 1);
+      if (!syncNow) {
+        const { id } = committed;
+        store.persist().then(
+          () => {
+            deliverUpTo(id);
+          },
+          (error: unknown) => {
+            failUpTo(id, error);
+          },
+        );
+      }
+      // Readers see a commit at once: the live stream re-reads these clusters now.
+      if (changed.length > 0) options.onCommitted?.(changed);
+    }
     checkPressure();
   }
 
+  /** Syncs the disk now and tells every client of every commit made so far. */
+  const persistAll = (): void => {
+    if (awaiting.length === 0) return;
+    const id = lastId;
+    try {
+      store.persistNow();
+    } catch (error) {
+      failUpTo(id, error);
+      return;
+    }
+    deliverUpTo(id);
+  };
+
   return {
-    push: (client, record, size) => {
-      queue.push({ client, record, bytes: size });
-      bytes += size;
+    push: (client, record, size, afterSilence = true) => {
+      const entry = { client, record, bytes: size, weight: weightOf(record), afterSilence };
+      queue.push(entry);
+      counted(entry, 1);
       checkPressure();
       schedule();
     },
-    holds: (cluster) => queue.some((entry) => entry.client.cluster === cluster),
+    holds: (cluster) => perCluster.has(cluster) || awaitingPerCluster.has(cluster),
     flushAll: () => {
-      while (queue.length > 0) flushOnce();
+      while (queue.length > 0) flushOnce(true);
+      persistAll();
     },
     get records() {
       return queue.length;

@@ -48,6 +48,8 @@ export interface ConnectionHost {
   ended(connection: Connection): void;
   /** Whether the commit queue is over its high-water mark (a new link starts paused). */
   underPressure(): boolean;
+  /** The store lags: stop reading this open link until it has caught up (the host resumes it). */
+  hold(connection: Connection): void;
 }
 
 /** The source a hello names: the repository, ref and path the agent's GitSync follows now. */
@@ -88,6 +90,8 @@ export function startConnection(
   let stream: AgentStream | undefined;
   let source: HelloSource | undefined;
   const timers: NodeJS.Timeout[] = [];
+  /** When the last frame arrived (performance.now()): a frame after a silence may end a stale view. */
+  let lastFrameAt = Number.NEGATIVE_INFINITY;
   let heartbeat: NodeJS.Timeout | undefined;
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
@@ -167,7 +171,7 @@ export function startConnection(
     heartbeat = timer(limits.heartbeatSeconds * 1000, () => {
       send({ v: PROTOCOL_VERSION, type: 'heartbeat', body: { at: now().toISOString() } });
     });
-    if (host.underPressure()) socket.pause();
+    if (host.underPressure()) host.hold(connection);
   };
 
   const onHello = (text: string): void => {
@@ -204,6 +208,9 @@ export function startConnection(
   const onFrame = (data: RawData, isBinary: boolean): void => {
     if (phase === 'ending') return;
     dead.refresh();
+    const at = performance.now();
+    const afterSilence = at - lastFrameAt >= options.notifyHeardAfterMs;
+    lastFrameAt = at;
     if (isBinary) {
       end(CLOSE_CODES.malformed, 'frame is binary: expected JSON text');
       return;
@@ -214,8 +221,9 @@ export function startConnection(
       return;
     }
     const parsed = parseAgentFrame(text, { maxFrameBytes: limits.maxFrameBytes, version: PROTOCOL_VERSION });
-    if (parsed.ok) stream.receive(parsed.message, Buffer.byteLength(text));
+    if (parsed.ok) stream.receive(parsed.message, Buffer.byteLength(text), afterSilence);
     else end(parsed.closeCode, parsed.reason, 'warn', { detail: parsed.detail });
+    if (host.underPressure()) host.hold(connection);
   };
 
   const connection: Connection = {
@@ -288,8 +296,11 @@ export function startConnection(
     return connection;
   }
   log = log.child({ cluster });
-  timer(options.helloTimeoutMs, () => {
-    if (phase === 'hello') end(CLOSE_CODES.invalidMessage, `hello: none within ${options.helloTimeoutMs} ms`);
+  const helloTimer = timer(options.helloTimeoutMs, () => {
+    if (phase !== 'hello') return;
+    // While the store lags, the hub reads slowly: a hello not read yet is the hub's delay, not the agent's.
+    if (host.underPressure()) helloTimer.refresh();
+    else end(CLOSE_CODES.invalidMessage, `hello: none within ${options.helloTimeoutMs} ms`);
   });
   return connection;
 }

@@ -3,6 +3,11 @@
 import { type Logger } from '@ferry/shared';
 import { DEFAULT_LIMITS, LIMIT_RANGES, type Limits } from '@ferry/shared/protocol';
 import type { Store } from '../store/index.ts';
+import {
+  DEFAULT_FLUSH_MAX_WEIGHT,
+  DEFAULT_FLUSH_TARGET_MS,
+  DEFAULT_HIGH_WATER_WEIGHT,
+} from './commit-queue.ts';
 
 export interface ChannelOptions {
   readonly store: Store;
@@ -18,15 +23,33 @@ export interface ChannelOptions {
   readonly flushIntervalMs?: number;
   /** Group commit: at most this many records per commit; as many queued start one at once (default 1000). */
   readonly flushMaxRecords?: number;
+  /**
+   * Group commit: at most this much work per commit, in rows (a record weighs 1, plus 1 per resource it
+   * carries); as much queued starts one at once (default 5000). Bounds how long a commit holds the loop.
+   */
+  readonly flushMaxWeight?: number;
+  /** Group commit: how long one commit should hold the event loop; the budget follows it (default 10 ms). */
+  readonly flushTargetMs?: number;
   /** Backpressure: above this many queued records the hub stops reading agents' sockets (default 10,000). */
   readonly highWaterRecords?: number;
   /** Backpressure: the same in bytes of queued frames (default 64 MiB). */
   readonly highWaterBytes?: number;
+  /** Backpressure: the same in rows of work queued (default 20,000: some 100 full snapshots). */
+  readonly highWaterWeight?: number;
   /** close(): how long to wait for agents to answer the close before cutting their links (default 5 s). */
   readonly closeTimeoutMs?: number;
   /**
-   * These clusters' stored or live state may have changed: a commit stored their records (heartbeats
-   * included), or a link of theirs was welcomed or closed (connected, refusal). For the live event
+   * A commit that only says a cluster was heard from (heartbeats; deltas and snapshots of a cluster with
+   * no recovery) is told to onClustersChanged only when its frame ended a silence of at least this long
+   * (default 5 s): the cluster may have been shown stale. Keep it below the hub's stale-after.
+   */
+  readonly notifyHeardAfterMs?: number;
+  /**
+   * These clusters' stored or live state may have changed: a commit stored what the fleet view shows of
+   * them (a sync, drift, events, resources of a cluster with a recovery) or heard them after a silence
+   * (notifyHeardAfterMs), or a link of theirs was welcomed or closed (connected, refusal). A commit that
+   * only moved lastHeardAt (and the resources) of a cluster heard a moment before is not told: nothing
+   * shown changed, and the stream re-reads a cluster anyway when it would turn stale. For the live event
    * stream; called synchronously, so it must be cheap and must not throw.
    */
   readonly onClustersChanged?: (clusters: readonly string[]) => void;
@@ -41,9 +64,13 @@ export interface ResolvedOptions {
   readonly helloTimeoutMs: number;
   readonly flushIntervalMs: number;
   readonly flushMaxRecords: number;
+  readonly flushMaxWeight: number;
+  readonly flushTargetMs: number;
   readonly highWaterRecords: number;
   readonly highWaterBytes: number;
+  readonly highWaterWeight: number;
   readonly closeTimeoutMs: number;
+  readonly notifyHeardAfterMs: number;
   readonly onClustersChanged: (clusters: readonly string[]) => void;
 }
 
@@ -51,9 +78,13 @@ export const DEFAULT_CHANNEL_OPTIONS = {
   helloTimeoutMs: 10_000,
   flushIntervalMs: 10,
   flushMaxRecords: 1000,
+  flushMaxWeight: DEFAULT_FLUSH_MAX_WEIGHT,
+  flushTargetMs: DEFAULT_FLUSH_TARGET_MS,
   highWaterRecords: 10_000,
   highWaterBytes: 64 * 1024 * 1024,
+  highWaterWeight: DEFAULT_HIGH_WATER_WEIGHT,
   closeTimeoutMs: 5000,
+  notifyHeardAfterMs: 5000,
 } as const;
 
 /** The longest delay a Node timer takes; a longer one would fire at once. */
@@ -75,18 +106,26 @@ export function resolveOptions(options: ChannelOptions): ResolvedOptions {
     helloTimeoutMs: options.helloTimeoutMs ?? DEFAULT_CHANNEL_OPTIONS.helloTimeoutMs,
     flushIntervalMs: options.flushIntervalMs ?? DEFAULT_CHANNEL_OPTIONS.flushIntervalMs,
     flushMaxRecords: options.flushMaxRecords ?? DEFAULT_CHANNEL_OPTIONS.flushMaxRecords,
+    flushMaxWeight: options.flushMaxWeight ?? DEFAULT_CHANNEL_OPTIONS.flushMaxWeight,
+    flushTargetMs: options.flushTargetMs ?? DEFAULT_CHANNEL_OPTIONS.flushTargetMs,
     highWaterRecords: options.highWaterRecords ?? DEFAULT_CHANNEL_OPTIONS.highWaterRecords,
     highWaterBytes: options.highWaterBytes ?? DEFAULT_CHANNEL_OPTIONS.highWaterBytes,
+    highWaterWeight: options.highWaterWeight ?? DEFAULT_CHANNEL_OPTIONS.highWaterWeight,
     closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CHANNEL_OPTIONS.closeTimeoutMs,
+    notifyHeardAfterMs: options.notifyHeardAfterMs ?? DEFAULT_CHANNEL_OPTIONS.notifyHeardAfterMs,
     onClustersChanged: options.onClustersChanged ?? (() => undefined),
   };
   checkInteger('deadAfterMs', resolved.deadAfterMs, 1, MAX_TIMER_MS);
   checkInteger('helloTimeoutMs', resolved.helloTimeoutMs, 1, MAX_TIMER_MS);
   checkInteger('flushIntervalMs', resolved.flushIntervalMs, 0, MAX_TIMER_MS);
   checkInteger('flushMaxRecords', resolved.flushMaxRecords, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger('flushMaxWeight', resolved.flushMaxWeight, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger('flushTargetMs', resolved.flushTargetMs, 1, MAX_TIMER_MS);
   checkInteger('highWaterRecords', resolved.highWaterRecords, 1, Number.MAX_SAFE_INTEGER);
   checkInteger('highWaterBytes', resolved.highWaterBytes, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger('highWaterWeight', resolved.highWaterWeight, 1, Number.MAX_SAFE_INTEGER);
   checkInteger('closeTimeoutMs', resolved.closeTimeoutMs, 1, MAX_TIMER_MS);
+  checkInteger('notifyHeardAfterMs', resolved.notifyHeardAfterMs, 0, MAX_TIMER_MS);
   return resolved;
 }
 

@@ -30,6 +30,7 @@ describe('storing a batch of agent records', () => {
       completedSnapshots: [],
       abandonedSnapshots: [],
       snapshotNeeded: false,
+      viewChanged: true,
     });
     assert.equal(store.epochSeq('c1', 'e1'), 2);
     assert.deepEqual(store.getCluster('c1')?.lastHeardAt, at(10));

@@ -39,15 +39,29 @@ export type BatchResult =
       readonly abandonedSnapshots: readonly string[];
       /** The hub should ask for a full snapshot: one was abandoned, or a delta named one not held. */
       readonly snapshotNeeded: boolean;
+      /**
+       * What the fleet view shows of the cluster may have changed: a record other than a snapshot chunk
+       * or a delta was stored, or one of those moved the resources of a cluster with a recovery (its
+       * objects back). False when the batch only moved lastHeardAt and the resources.
+       */
+      readonly viewChanged: boolean;
     }
   | { readonly ok: false; readonly cluster: string; readonly reason: 'unknown-cluster' }
   /** Nothing of this batch was stored (the others in the call were); `error` says why. */
   | { readonly ok: false; readonly cluster: string; readonly reason: 'failed'; readonly error: Error };
 
+export interface ApplyOptions {
+  /**
+   * false: the commit does not wait for the disk; nothing of it may be acknowledged before a later
+   * store.persist() has resolved (the channel's group commit does so, off the event loop). Default true.
+   */
+  readonly durable?: boolean;
+}
+
 export interface BatchMethods {
   applyAgentBatch(cluster: string, records: readonly AgentRecord[], now: Date): BatchResult;
   /** Many clusters' batches in one transaction: one commit, one fsync, for all of them. */
-  applyBatches(batches: readonly AgentBatch[], now: Date): BatchResult[];
+  applyBatches(batches: readonly AgentBatch[], now: Date, options?: ApplyOptions): BatchResult[];
 }
 
 interface Outcome {
@@ -99,6 +113,14 @@ function storeRecord(db: Db, clusterId: number, record: AgentRecord, now: Date, 
   }
 }
 
+/** The fleet view counts a recovering (or recovered) cluster's objects back from its resources. */
+function hasRecovery(db: Db, clusterId: number): boolean {
+  return (
+    db.prepare('SELECT 1 FROM clusters WHERE id = ? AND recovery_started_at IS NOT NULL').get(clusterId) !==
+    undefined
+  );
+}
+
 export function batchMethods({ db, limits }: StoreContext): BatchMethods {
   const applyOne = (batch: AgentBatch, now: Date): BatchResult => {
     const { cluster } = batch;
@@ -113,6 +135,8 @@ export function batchMethods({ db, limits }: StoreContext): BatchMethods {
       touched: new Set(),
     };
     const high = new Map<string, number>();
+    let viewChanged = false;
+    let resourcesMoved = false;
     for (const record of batch.records) {
       const last =
         high.get(record.epoch) ?? epochSeq(db, clusterId, record.epoch, now, limits.epochsPerCluster);
@@ -124,7 +148,10 @@ export function batchMethods({ db, limits }: StoreContext): BatchMethods {
       storeRecord(db, clusterId, record, now, outcome);
       high.set(record.epoch, record.seq);
       outcome.stored += 1;
+      if (record.type === 'snapshot-chunk' || record.type === 'resource-delta') resourcesMoved = true;
+      else viewChanged = true;
     }
+    if (!viewChanged && resourcesMoved) viewChanged = hasRecovery(db, clusterId);
     for (const [epoch, seq] of high) advanceEpoch(db, clusterId, epoch, seq);
     if (outcome.touched.has('sync')) pruneHistory(db, clusterId, limits.historyPerCluster);
     if (outcome.touched.has('event')) pruneEvents(db, clusterId, limits.eventsPerCluster);
@@ -142,20 +169,27 @@ export function batchMethods({ db, limits }: StoreContext): BatchMethods {
       completedSnapshots: outcome.completedSnapshots,
       abandonedSnapshots: outcome.abandonedSnapshots,
       snapshotNeeded: outcome.snapshotNeeded,
+      viewChanged,
     };
   };
 
-  const applyBatches = (batches: readonly AgentBatch[], now: Date): BatchResult[] =>
-    db.transaction(() =>
-      batches.map((batch) => {
-        try {
-          // A savepoint per batch: a batch that fails leaves the others in this commit.
-          return db.transaction(() => applyOne(batch, now));
-        } catch (error) {
-          const cause = error instanceof Error ? error : new Error(String(error));
-          return { ok: false, cluster: batch.cluster, reason: 'failed', error: cause };
-        }
-      }),
+  const applyBatches = (
+    batches: readonly AgentBatch[],
+    now: Date,
+    options: ApplyOptions = {},
+  ): BatchResult[] =>
+    db.transaction(
+      () =>
+        batches.map((batch) => {
+          try {
+            // A savepoint per batch: a batch that fails leaves the others in this commit.
+            return db.transaction(() => applyOne(batch, now));
+          } catch (error) {
+            const cause = error instanceof Error ? error : new Error(String(error));
+            return { ok: false, cluster: batch.cluster, reason: 'failed', error: cause };
+          }
+        }),
+      { durable: options.durable !== false },
     );
 
   return {

@@ -48,57 +48,63 @@ export interface HelloMethods {
 }
 
 export function helloMethods({ db, limits }: StoreContext): HelloMethods {
+  // Not durable at once: nothing is acknowledged on a hello (it is answered with a welcome), and what it
+  // writes is written again by the next hello; the next commit of agent records takes it to the disk.
+  // A reconnect storm of 10,000 hellos is then 10,000 commits, not 10,000 syncs of the disk.
   const recordHello = (cluster: string, hello: Hello, now: Date): HelloResult =>
-    db.transaction(() => {
-      const row = db
-        .prepare<{ id: number; state: ClusterState; cluster_uid: string | null }>(
-          'SELECT id, state, cluster_uid FROM clusters WHERE name = ?',
-        )
-        .get(cluster);
-      if (row === undefined) return { ok: false, reason: 'unknown-cluster' };
-      const credential = db
-        .prepare(
-          'UPDATE credentials SET connected_at = coalesce(connected_at, ?) WHERE digest = ? AND cluster_id = ? AND revoked_at IS NULL',
-        )
-        .run(ms(now), hello.credentialDigest, row.id);
-      if (credential.changes !== 1) return { ok: false, reason: 'credential-refused' };
-      if (row.cluster_uid !== null && row.cluster_uid !== hello.clusterUid) {
-        const message = `refused a hello from cluster UID ${hello.clusterUid}: this cluster is ${row.cluster_uid}`;
-        db.prepare('UPDATE clusters SET refusal = ?, refused_at = ? WHERE id = ?').run(
-          message,
+    db.transaction(
+      () => {
+        const row = db
+          .prepare<{ id: number; state: ClusterState; cluster_uid: string | null }>(
+            'SELECT id, state, cluster_uid FROM clusters WHERE name = ?',
+          )
+          .get(cluster);
+        if (row === undefined) return { ok: false, reason: 'unknown-cluster' };
+        const credential = db
+          .prepare(
+            'UPDATE credentials SET connected_at = coalesce(connected_at, ?) WHERE digest = ? AND cluster_id = ? AND revoked_at IS NULL',
+          )
+          .run(ms(now), hello.credentialDigest, row.id);
+        if (credential.changes !== 1) return { ok: false, reason: 'credential-refused' };
+        if (row.cluster_uid !== null && row.cluster_uid !== hello.clusterUid) {
+          const message = `refused a hello from cluster UID ${hello.clusterUid}: this cluster is ${row.cluster_uid}`;
+          db.prepare('UPDATE clusters SET refusal = ?, refused_at = ? WHERE id = ?').run(
+            message,
+            ms(now),
+            row.id,
+          );
+          return {
+            ok: false,
+            reason: 'cluster-uid-mismatch',
+            expected: row.cluster_uid,
+            got: hello.clusterUid,
+          };
+        }
+        const state: ClusterState = row.state === 'pending' ? 'enrolled' : row.state;
+        db.prepare(
+          `UPDATE clusters SET cluster_uid = ?, agent_version = ?, kubernetes_version = ?, state = ?,
+           enrolled_at = coalesce(enrolled_at, CASE WHEN ? = 'enrolled' THEN ? END),
+           last_heard_at = ?, refusal = NULL, refused_at = NULL
+         WHERE id = ?`,
+        ).run(
+          hello.clusterUid,
+          hello.agentVersion,
+          hello.kubernetesVersion,
+          state,
+          state,
+          ms(now),
           ms(now),
           row.id,
         );
         return {
-          ok: false,
-          reason: 'cluster-uid-mismatch',
-          expected: row.cluster_uid,
-          got: hello.clusterUid,
+          ok: true,
+          firstHello: row.cluster_uid === null,
+          state,
+          lastSeq: epochSeq(db, row.id, hello.epoch, now, limits.epochsPerCluster),
         };
-      }
-      const state: ClusterState = row.state === 'pending' ? 'enrolled' : row.state;
-      db.prepare(
-        `UPDATE clusters SET cluster_uid = ?, agent_version = ?, kubernetes_version = ?, state = ?,
-           enrolled_at = coalesce(enrolled_at, CASE WHEN ? = 'enrolled' THEN ? END),
-           last_heard_at = ?, refusal = NULL, refused_at = NULL
-         WHERE id = ?`,
-      ).run(
-        hello.clusterUid,
-        hello.agentVersion,
-        hello.kubernetesVersion,
-        state,
-        state,
-        ms(now),
-        ms(now),
-        row.id,
-      );
-      return {
-        ok: true,
-        firstHello: row.cluster_uid === null,
-        state,
-        lastSeq: epochSeq(db, row.id, hello.epoch, now, limits.epochsPerCluster),
-      };
-    });
+      },
+      { durable: false },
+    );
   return {
     recordHello,
     markHeard: (cluster, now) =>

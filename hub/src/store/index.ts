@@ -23,7 +23,7 @@ export type {
 } from './enrollment.ts';
 export type { CredentialLookup } from './credentials.ts';
 export type { ApiTokenInfo, CreateApiTokenResult, NewApiToken } from './api-tokens.ts';
-export type { AgentBatch, BatchResult, EpochAck } from './batch.ts';
+export type { AgentBatch, ApplyOptions, BatchResult, EpochAck } from './batch.ts';
 export type { HistoryQuery } from './history.ts';
 export type { ResourceQuery } from './resources.ts';
 export type { SnapshotMeta } from './snapshots.ts';

@@ -10,6 +10,7 @@ import {
   toResource,
   type ResourceRow,
 } from './resource-row.ts';
+import { forgetDigest } from './snapshots.ts';
 import type { Db, SqlValue } from './sqlite.ts';
 import type { Page, ResourceDelta, ResourceRecord } from './types.ts';
 import type { ObjectRef } from '@ferry/shared';
@@ -48,7 +49,9 @@ export function storeDelta(db: Db, clusterId: number, delta: ResourceDelta): boo
     'DELETE FROM resources WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ?',
   );
   for (const ref of delta.deletes) remove.run(clusterId, ...refKeyValues(ref));
-  if (delta.digest !== undefined) {
+  // Without the agent's digest of the new state, the stored one no longer names what is stored.
+  if (delta.digest === undefined) forgetDigest(db, clusterId);
+  else {
     db.prepare('UPDATE snapshots SET digest = ? WHERE cluster_id = ? AND complete = 1').run(
       delta.digest,
       clusterId,
@@ -59,10 +62,14 @@ export function storeDelta(db: Db, clusterId: number, delta: ResourceDelta): boo
 
 /** Sets a stored resource's drift flag (a drift reported or ignored sets it; a healed one clears it). */
 export function markDrifted(db: Db, clusterId: number, ref: ObjectRef, drifted: boolean): void {
-  db.prepare(
-    `UPDATE resources SET drifted = ?
-     WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ?`,
-  ).run(flag(drifted), clusterId, ...refKeyValues(ref));
+  const changed = db
+    .prepare(
+      `UPDATE resources SET drifted = ?
+       WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ? AND drifted <> ?`,
+    )
+    .run(flag(drifted), clusterId, ...refKeyValues(ref), flag(drifted)).changes;
+  // The hub moved a stored row on its own: the agent's digest no longer names what is stored.
+  if (changed > 0) forgetDigest(db, clusterId);
 }
 
 export function resourceMethods({ db }: StoreContext): ResourceMethods {

@@ -1,10 +1,17 @@
 // Full snapshots of a cluster's resources, sent in chunks. Chunks are staged; the last one replaces the
 // stored resources with the staged ones in the same transaction, so a reader (or a crash) sees the old
-// snapshot or the new one, never a mix. A chunk out of order abandons its snapshot; a chunk 0 starts its
-// snapshot over, even under the id of one already staged or complete (an agent's snapshot id is often
-// its digest, which comes back whenever its state does; a resent chunk never gets here, the (epoch, seq)
-// dedupe stops it first).
+// snapshot or the new one, never a mix. A snapshot in one chunk (the usual case: 1 MiB frames hold
+// thousands of resources) skips the staging table and replaces the stored resources at once. Either
+// way only the rows that differ are written (replace-resources.ts). A chunk out of order abandons its
+// snapshot; a chunk 0 starts its snapshot over, even under the id of one already staged or complete (an
+// agent's snapshot id is often its digest, which comes back whenever its state does; a resent chunk
+// never gets here, the (epoch, seq) dedupe stops it first).
+//
+// The complete snapshot's digest is the agent's, kept current by the digests deltas carry, so that a
+// hello's digest is compared without reading the resources; it is '' (unknown) once the stored rows
+// moved without a digest from the agent (a delta without one, a drift flag), and then the rows are read.
 import { clusterIdOf, ms, type StoreContext } from './context.ts';
+import { replaceResources } from './replace-resources.ts';
 import { RESOURCE_COLUMNS, resourceValues, toResource, type ResourceRow } from './resource-row.ts';
 import type { Db } from './sqlite.ts';
 import type { ResourceRecord, SnapshotChunk } from './types.ts';
@@ -19,7 +26,10 @@ export interface SnapshotMeta {
 }
 
 export interface SnapshotMethods {
-  /** The snapshot the stored resources come from; undefined before the first complete one. */
+  /**
+   * The snapshot the stored resources come from; undefined before the first complete one. Its digest is
+   * '' when unknown (the stored resources moved without a digest from the agent).
+   */
   snapshotMeta(cluster: string): SnapshotMeta | undefined;
   /**
    * Every stored resource of the cluster (the complete snapshot moved on by deltas), in key order, for
@@ -34,6 +44,10 @@ export function storeChunk(db: Db, clusterId: number, chunk: SnapshotChunk, now:
       'SELECT complete, chunks FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?',
     )
     .get(clusterId, chunk.snapshotId);
+  if (chunk.index === 0 && chunk.last) {
+    storeWhole(db, clusterId, chunk, now, known !== undefined);
+    return 'completed';
+  }
   if (known !== undefined && chunk.index === 0) {
     restart(db, clusterId, chunk, now);
   } else if (known?.complete === 1) {
@@ -65,11 +79,12 @@ export function storeChunk(db: Db, clusterId: number, chunk: SnapshotChunk, now:
     chunk.snapshotId,
   );
   if (!chunk.last) return 'staged';
-  db.prepare('DELETE FROM resources WHERE cluster_id = ?').run(clusterId);
-  db.prepare(
-    `INSERT INTO resources (cluster_id, ${RESOURCE_COLUMNS})
-     SELECT cluster_id, ${RESOURCE_COLUMNS} FROM snapshot_staging WHERE cluster_id = ? AND snapshot_id = ?`,
-  ).run(clusterId, chunk.snapshotId);
+  const staged = db
+    .prepare<ResourceRow>(
+      `SELECT ${RESOURCE_COLUMNS} FROM snapshot_staging WHERE cluster_id = ? AND snapshot_id = ?`,
+    )
+    .all(clusterId, chunk.snapshotId);
+  replaceResources(db, clusterId, staged.map(toResource));
   db.prepare('DELETE FROM snapshot_staging WHERE cluster_id = ? AND snapshot_id = ?').run(
     clusterId,
     chunk.snapshotId,
@@ -82,6 +97,38 @@ export function storeChunk(db: Db, clusterId: number, chunk: SnapshotChunk, now:
     'UPDATE snapshots SET complete = 1, completed_at = ? WHERE cluster_id = ? AND snapshot_id = ?',
   ).run(ms(now), clusterId, chunk.snapshotId);
   return 'completed';
+}
+
+/**
+ * A snapshot in one chunk: complete at once, in place of every other (the complete one it replaces and
+ * any still being staged), with no staging.
+ */
+function storeWhole(db: Db, clusterId: number, chunk: SnapshotChunk, now: Date, known: boolean): void {
+  db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND snapshot_id <> ?').run(
+    clusterId,
+    chunk.snapshotId,
+  );
+  if (known) {
+    db.prepare('DELETE FROM snapshot_staging WHERE cluster_id = ? AND snapshot_id = ?').run(
+      clusterId,
+      chunk.snapshotId,
+    );
+    db.prepare(
+      `UPDATE snapshots SET complete = 1, chunks = 1, digest = ?, started_at = ?, completed_at = ?
+       WHERE cluster_id = ? AND snapshot_id = ?`,
+    ).run(chunk.digest, ms(now), ms(now), clusterId, chunk.snapshotId);
+  } else {
+    db.prepare(
+      `INSERT INTO snapshots (cluster_id, snapshot_id, digest, complete, chunks, started_at, completed_at)
+       VALUES (?, ?, ?, 1, 1, ?, ?)`,
+    ).run(clusterId, chunk.snapshotId, chunk.digest, ms(now), ms(now));
+  }
+  replaceResources(db, clusterId, chunk.resources);
+}
+
+/** The stored resources moved without a digest from the agent: the complete snapshot's is unknown now. */
+export function forgetDigest(db: Db, clusterId: number): void {
+  db.prepare("UPDATE snapshots SET digest = '' WHERE cluster_id = ? AND complete = 1").run(clusterId);
 }
 
 /**

@@ -37,6 +37,13 @@ export interface StoreAdmin {
   integrityCheck(): string[];
   /** The highest seq stored for a cluster's agent epoch (0 when none). */
   epochSeq(cluster: string, epoch: string): number;
+  /**
+   * Resolves once everything committed so far is on the disk, those commits made without waiting for
+   * it (applyBatches with durable: false) included; rejects when the disk refused (wal-sync.ts).
+   */
+  persist(): Promise<void>;
+  /** The same, blocking the caller until the disk has it; throws when the disk refused. */
+  persistNow(): void;
   close(): void;
 }
 
@@ -85,6 +92,10 @@ export function openStore(options: StoreOptions): Store {
            WHERE clusters.name = ? AND epoch = ?`,
         )
         .get(cluster, epoch)?.last_seq ?? 0,
+    persist: () => db.persist(),
+    persistNow: () => {
+      db.persistNow();
+    },
     close: () => {
       db.close();
     },

@@ -1,0 +1,194 @@
+// The commit queue and the disk: acks only once a commit is synced (off the event loop), in commit
+// order; what the live stream is told; how much one commit takes; when reading stops.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { SILENT_LOGGER } from '@ferry/shared';
+import type { AgentRecord, Store } from '../store/index.ts';
+import { at, newCluster, resource, T0, tempStore } from '../store/test-store.ts';
+import {
+  createCommitQueue,
+  type CommitQueueOptions,
+  type QueueClient,
+  type QueueFailure,
+  type StoredOutcome,
+} from './commit-queue.ts';
+
+interface Recorded extends QueueClient {
+  readonly seqs: number[];
+  readonly failures: QueueFailure[];
+}
+
+function client(cluster: string, epoch = 'e1'): Recorded {
+  const seqs: number[] = [];
+  const failures: QueueFailure[] = [];
+  return {
+    cluster,
+    epoch,
+    seqs,
+    failures,
+    stored: (outcome: StoredOutcome) => seqs.push(outcome.seq),
+    failed: (failure) => failures.push(failure),
+  };
+}
+
+function event(seq: number, epoch = 'e1'): AgentRecord {
+  return {
+    epoch,
+    seq,
+    type: 'event',
+    event: { at: at(seq), type: 'Normal', reason: 'Synced', message: `seq ${seq}` },
+  };
+}
+
+/** The real store, but the disk syncs when the test says so. */
+function heldDisk(store: Store) {
+  const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  let syncedNow = 0;
+  const disk: Pick<Store, 'applyBatches' | 'persist' | 'persistNow'> = {
+    applyBatches: (batches, now, options) => store.applyBatches(batches, now, options),
+    persist: () =>
+      new Promise<void>((resolve, reject) => {
+        pending.push({ resolve, reject });
+      }),
+    persistNow: () => {
+      syncedNow += 1;
+    },
+  };
+  return {
+    disk,
+    get syncedNow() {
+      return syncedNow;
+    },
+    /** Finishes the oldest sync asked for. */
+    sync: async (error?: Error) => {
+      const first = pending.shift();
+      if (error === undefined) first?.resolve();
+      else first?.reject(error);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+function queueOn(store: CommitQueueOptions['store'], overrides: Partial<CommitQueueOptions> = {}) {
+  return createCommitQueue({
+    store,
+    now: () => at(1000),
+    log: SILENT_LOGGER,
+    flushIntervalMs: 600_000,
+    flushMaxRecords: 1000,
+    highWaterRecords: 1000,
+    highWaterBytes: 1 << 30,
+    onPressure: () => undefined,
+    ...overrides,
+  });
+}
+
+describe('the commit queue and the disk', () => {
+  const { store, cleanup } = tempStore();
+  after(cleanup);
+  for (const name of ['a', 'b', 'c']) store.createCluster(newCluster(name), T0);
+
+  it('acks a commit only once the disk has it, and the commits in their order', async () => {
+    const held = heldDisk(store);
+    const queue = queueOn(held.disk, { flushMaxRecords: 1 });
+    const a = client('a');
+    queue.push(a, event(1), 10);
+    queue.push(a, event(2), 10);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(store.epochSeq('a', 'e1'), 2, 'both committed');
+    assert.deepEqual(a.seqs, [], 'nothing acked before the disk');
+    assert.equal(queue.holds('a'), true, 'committed, not yet on the disk');
+    await held.sync();
+    assert.deepEqual(a.seqs, [1]);
+    await held.sync();
+    assert.deepEqual(a.seqs, [1, 2]);
+    assert.equal(queue.holds('a'), false);
+    queue.stop();
+  });
+
+  it('fails the clients of a commit the disk refused: they reconnect and resend', async () => {
+    const held = heldDisk(store);
+    const queue = queueOn(held.disk, { flushMaxRecords: 1 });
+    const b = client('b');
+    queue.push(b, event(1), 10);
+    await new Promise((resolve) => setImmediate(resolve));
+    await held.sync(new Error('EIO'));
+    assert.deepEqual(b.failures, ['failed']);
+    assert.deepEqual(b.seqs, []);
+    assert.equal(queue.holds('b'), false);
+    queue.stop();
+  });
+
+  it('syncs at once in flushAll and tells every client waiting for the disk, oldest first', async () => {
+    const held = heldDisk(store);
+    const queue = queueOn(held.disk, { flushMaxRecords: 1 });
+    const a = client('a', 'e2');
+    queue.push(a, event(1, 'e2'), 10);
+    queue.push(a, event(2, 'e2'), 10);
+    await new Promise((resolve) => setImmediate(resolve));
+    queue.push(a, event(3, 'e2'), 10);
+    queue.flushAll();
+    assert.equal(held.syncedNow, 1);
+    assert.deepEqual(a.seqs, [1, 2, 3]);
+    await held.sync();
+    assert.deepEqual(a.seqs, [1, 2, 3], 'a sync that finishes later tells no one twice');
+    queue.stop();
+  });
+
+  it('tells the live stream of a commit that changed what the view shows, or heard a cluster after a silence', () => {
+    const told: string[][] = [];
+    const queue = queueOn(store, { onCommitted: (clusters) => told.push([...clusters]) });
+    queue.push(client('a', 'e3'), undefined, 10, false);
+    queue.flushAll();
+    assert.deepEqual(told, [], 'a heartbeat a moment after the last frame: lastHeardAt alone');
+    queue.push(client('a', 'e3'), undefined, 10, true);
+    queue.flushAll();
+    assert.deepEqual(told, [['a']], 'a heartbeat after a silence: the cluster may have been stale');
+    queue.push(client('b', 'e3'), event(1, 'e3'), 10, false);
+    queue.flushAll();
+    assert.deepEqual(told, [['a'], ['b']], 'an event changes what is stored of it');
+    queue.stop();
+  });
+
+  it('takes no more than its budget of rows per commit, and stops reading above the weight mark', () => {
+    const commits: number[] = [];
+    const pressure: boolean[] = [];
+    const counting: CommitQueueOptions['store'] = {
+      applyBatches: (batches, now, options) => {
+        commits.push(batches.reduce((sum, batch) => sum + batch.records.length, 0));
+        return store.applyBatches(batches, now, options);
+      },
+      persist: () => store.persist(),
+      persistNow: () => {
+        store.persistNow();
+      },
+    };
+    const queue = queueOn(counting, {
+      flushMaxWeight: 600,
+      flushTargetMs: 60_000,
+      highWaterWeight: 900,
+      onPressure: (high) => pressure.push(high),
+    });
+    const c = client('c', 'e4');
+    const snapshot = (seq: number): AgentRecord => ({
+      epoch: 'e4',
+      seq,
+      type: 'snapshot-chunk',
+      chunk: {
+        snapshotId: `s${seq}`,
+        digest: 'd',
+        index: 0,
+        last: true,
+        resources: Array.from({ length: 199 }, (_, i) => resource(`r${i}`)),
+      },
+    });
+    for (let seq = 1; seq <= 5; seq++) queue.push(c, snapshot(seq), 10);
+    assert.deepEqual(pressure, [true], '1000 rows queued, over 900');
+    queue.flushAll();
+    assert.deepEqual(commits, [3, 2], 'three snapshots of 200 rows fit 600');
+    assert.deepEqual(pressure, [true, false]);
+    assert.deepEqual(c.seqs, [3, 5]);
+    queue.stop();
+  });
+});

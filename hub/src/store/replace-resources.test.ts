@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { migrate } from './migrations.ts';
+import { replaceResources } from './replace-resources.ts';
+import { openDatabase } from './sqlite.ts';
+import { at, newCluster, ref, resource, T0, tempStore } from './test-store.ts';
+import type { AgentRecord, ResourceRecord } from './types.ts';
+
+describe('replacing a cluster’s resources', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-replace-'));
+  const db = openDatabase(join(dir, 'hub.db'));
+  after(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  migrate(db);
+  db.exec(
+    "INSERT INTO clusters (id, name, repo, ref, path, created_at) VALUES (7, 'c', 'r', 'main', 'p', 0)",
+  );
+  const replace = (resources: ResourceRecord[]) => db.transaction(() => replaceResources(db, 7, resources));
+
+  it('writes only the rows that are new, changed or gone', () => {
+    assert.deepEqual(replace([resource('a'), resource('b'), resource('c')]), {
+      written: 3,
+      deleted: 0,
+      unchanged: 0,
+    });
+    const rolling = resource('b', { health: { status: 'InProgress', message: '1 of 2 updated' } });
+    assert.deepEqual(replace([resource('a'), rolling, resource('d')]), {
+      written: 2,
+      deleted: 1,
+      unchanged: 1,
+    });
+    assert.deepEqual(replace([resource('a'), rolling, resource('d')]), {
+      written: 0,
+      deleted: 0,
+      unchanged: 3,
+    });
+    const names = db
+      .prepare<{ name: string; health_status: string }>(
+        'SELECT name, health_status FROM resources WHERE cluster_id = 7 ORDER BY name',
+      )
+      .all();
+    assert.deepEqual(names, [
+      { name: 'a', health_status: 'Current' },
+      { name: 'b', health_status: 'InProgress' },
+      { name: 'd', health_status: 'Current' },
+    ]);
+  });
+});
+
+let seq = 0;
+function whole(
+  snapshotId: string,
+  resources: ResourceRecord[],
+  digest = `digest-${snapshotId}`,
+): AgentRecord {
+  seq += 1;
+  return {
+    epoch: 'e',
+    seq,
+    type: 'snapshot-chunk',
+    chunk: { snapshotId, digest, index: 0, last: true, resources },
+  };
+}
+
+describe('a full snapshot in place of the stored resources', () => {
+  const { store, cleanup } = tempStore();
+  after(cleanup);
+  store.createCluster(newCluster('c1'), T0);
+  const stored = (): ResourceRecord[] => [...store.resources('c1', { limit: 100 }).items];
+
+  it('stores every resource of a first snapshot', () => {
+    store.applyAgentBatch('c1', [whole('s1', [resource('a'), resource('b'), resource('c')])], at(1));
+    assert.deepEqual(
+      stored().map((r) => r.ref.name),
+      ['a', 'b', 'c'],
+    );
+  });
+
+  it('ends with exactly the snapshot: changed rows rewritten, vanished ones gone, new ones added', () => {
+    const rolling = resource('b', { health: { status: 'InProgress', message: '1 of 2 updated' } });
+    const moved = resource('c', {
+      ref: { ...ref('c'), version: 'v2' },
+      lastAction: 'configured',
+      drifted: true,
+    });
+    store.applyAgentBatch('c1', [whole('s2', [rolling, moved, resource('d')])], at(2));
+    assert.deepEqual(stored(), [rolling, moved, resource('d')]);
+    assert.equal(store.snapshotMeta('c1')?.snapshotId, 's2');
+  });
+
+  it('takes the later of two entries for one object, as a replace would', () => {
+    const first = resource('e', { health: { status: 'Failed', message: 'crash loop' } });
+    const later = resource('e');
+    store.applyAgentBatch('c1', [whole('s3', [first, later])], at(3));
+    assert.deepEqual(stored(), [later]);
+  });
+
+  it('stores an absent health message as empty and an absent last action as none', () => {
+    const bare: ResourceRecord = {
+      ref: ref('f', 'ConfigMap'),
+      health: { status: 'Current', message: '' },
+      lastAction: undefined,
+      drifted: false,
+    };
+    store.applyAgentBatch('c1', [whole('s4', [bare])], at(4));
+    assert.deepEqual(stored(), [bare]);
+    store.applyAgentBatch('c1', [whole('s5', [])], at(5));
+    assert.deepEqual(stored(), [], 'an empty snapshot empties the cluster');
+  });
+});
+
+describe('the digest kept with the stored snapshot', () => {
+  const { store, cleanup } = tempStore();
+  after(cleanup);
+  store.createCluster(newCluster('c1'), T0);
+  const digest = (): string | undefined => store.snapshotMeta('c1')?.digest;
+  const delta = (withDigest?: string): AgentRecord => {
+    seq += 1;
+    return {
+      epoch: 'e',
+      seq,
+      type: 'resource-delta',
+      delta: {
+        upserts: [resource('a', { health: { status: 'InProgress', message: `step ${seq}` } })],
+        deletes: [],
+        ...(withDigest === undefined ? {} : { digest: withDigest }),
+      },
+    };
+  };
+
+  it('is the agent’s: the snapshot’s, then each delta’s', () => {
+    store.applyAgentBatch('c1', [whole('s1', [resource('a'), resource('b')], 'sha256:one')], at(1));
+    assert.equal(digest(), 'sha256:one');
+    store.applyAgentBatch('c1', [delta('sha256:two')], at(2));
+    assert.equal(digest(), 'sha256:two');
+  });
+
+  it('is unknown ("") once the rows moved without the agent’s digest: a delta without one', () => {
+    store.applyAgentBatch('c1', [delta()], at(3));
+    assert.equal(digest(), '');
+    store.applyAgentBatch('c1', [delta('sha256:three')], at(4));
+    assert.equal(digest(), 'sha256:three');
+  });
+
+  it('is unknown once a drift flipped a stored row’s flag, and kept when it flipped none', () => {
+    seq += 1;
+    const drift = (action: 'reported' | 'healed'): AgentRecord => {
+      seq += 1;
+      return {
+        epoch: 'e',
+        seq,
+        type: 'drift',
+        drift: { ref: ref('b'), kind: 'changed', fields: [], action, at: at(5) },
+      };
+    };
+    store.applyAgentBatch('c1', [drift('healed')], at(5));
+    assert.equal(digest(), 'sha256:three', 'b was not drifted: nothing moved');
+    store.applyAgentBatch('c1', [drift('reported')], at(6));
+    assert.equal(digest(), '');
+  });
+});
+
+describe('what a batch says of the fleet view', () => {
+  const { store, cleanup } = tempStore();
+  after(cleanup);
+  store.createCluster(newCluster('quiet'), T0);
+  store.createCluster(newCluster('lost'), T0);
+  const viewChanged = (cluster: string, records: AgentRecord[]): boolean | undefined => {
+    const result = store.applyAgentBatch(cluster, records, at(10));
+    return result.ok ? result.viewChanged : undefined;
+  };
+
+  it('says nothing changed for heartbeats alone, and for resources of a cluster with no recovery', () => {
+    assert.equal(viewChanged('quiet', []), false);
+    assert.equal(viewChanged('quiet', [whole('s1', [resource('a')])]), false);
+  });
+
+  it('says it may have changed for any other record', () => {
+    seq += 1;
+    const event: AgentRecord = {
+      epoch: 'e',
+      seq,
+      type: 'event',
+      event: { at: at(1), type: 'Normal', reason: 'Synced', message: 'm' },
+    };
+    assert.equal(viewChanged('quiet', [event]), true);
+  });
+
+  it('says it may have changed for resources of a cluster with a recovery (its objects back)', () => {
+    store.applyAgentBatch('lost', [whole('s2', [resource('a')])], at(11));
+    assert.equal(store.beginRecovery('lost', at(12)).ok, true);
+    assert.equal(viewChanged('lost', [whole('s3', [resource('a'), resource('b')])]), true);
+  });
+});
