@@ -13,7 +13,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Logger } from '@ferry/shared';
 import { createApp } from './api/app.ts';
 import { ensureAdminToken } from './api/admin-token.ts';
-import { createChannel, type AgentChannel } from './channel/index.ts';
+import { createChannel, DEFAULT_CHANNEL_OPTIONS, type AgentChannel } from './channel/index.ts';
 import { createRecoveryWatch } from './recovery/watch.ts';
 import type { HubConfig } from './config.ts';
 import { loadStaticManifest, renderInstallManifest } from './install/index.ts';
@@ -26,6 +26,9 @@ import {
   type ClusterStream,
   type ClusterStreamOptions,
 } from './stream/index.ts';
+
+/** Connects the kernel may hold before they are accepted (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 
 export interface RunningHub {
   /** Where this process listens (the bound port, also when the configuration said 0). */
@@ -72,6 +75,12 @@ export async function startHub(
       store,
       now,
       log: log.child({ component: 'channel' }),
+      // A cluster heard again after a silence may have been shown stale: re-read it even when its frame
+      // changed nothing else the fleet view shows (well inside the stale-after, whatever it is set to).
+      notifyHeardAfterMs: Math.min(
+        DEFAULT_CHANNEL_OPTIONS.notifyHeardAfterMs,
+        Math.floor(config.staleAfterMs / 2),
+      ),
       onClustersChanged: (clusters) => {
         // First the recoveries this batch finished, so that the stream shows them as recovered.
         recoveries.changed(clusters);
@@ -131,7 +140,10 @@ export async function startHub(
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => {
+      // A reconnect storm after a restart is every agent's SYN at once: Node's default backlog (511)
+      // overflows and the dropped connects wait for TCP's retransmits (1, 3, 7 s...). The kernel caps
+      // it at net.core.somaxconn.
+      server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', reject);
         resolve();
       });

@@ -44,3 +44,43 @@ describe('DR readiness in the store', () => {
     assert.equal(store.readiness('c1'), undefined);
   });
 });
+
+describe('DR readiness summaries of many clusters at once', () => {
+  const { store, cleanup } = tempStore();
+  after(cleanup);
+  // Names JSON must escape, and one SQL LIKE would treat as patterns.
+  const names = Array.from({ length: 60 }, (_, i) => `c${String(i)}`).concat([
+    'quo"te',
+    'back\\slash',
+    'é_%',
+  ]);
+  for (const name of names) store.createCluster(newCluster(name), T0);
+  const reported = names.filter((_, i) => i % 3 !== 0);
+  for (const [i, name] of reported.entries()) {
+    store.applyAgentBatch(
+      name,
+      [{ epoch: 'e1', seq: 1, type: 'readiness', readiness: report(i, at(i)) }],
+      at(i),
+    );
+  }
+
+  it('reads the clusters that have a report, keyed by name, as the one-cluster summary does', () => {
+    const summaries = store.readinessSummaries(names);
+    assert.deepEqual([...summaries.keys()].sort(), [...reported].sort());
+    for (const name of names) assert.deepEqual(summaries.get(name), store.readinessSummary(name), name);
+    assert.deepEqual(summaries.get(reported[4] ?? ''), { scannedAt: at(4), rebuildable: 4, total: 7 });
+  });
+
+  it('leaves out clusters with no report and names of no cluster; none asked, none read', () => {
+    assert.deepEqual(store.readinessSummaries(['c0', 'nowhere', '%']), new Map());
+    assert.deepEqual(store.readinessSummaries([]), new Map());
+    const twice = store.readinessSummaries(['c1', 'c1']);
+    assert.deepEqual([...twice.keys()], ['c1']);
+  });
+
+  it('reads any part of the fleet, a page of the list', () => {
+    const page = names.slice(10, 30);
+    const summaries = store.readinessSummaries(page);
+    assert.deepEqual([...summaries.keys()].sort(), page.filter((name) => reported.includes(name)).sort());
+  });
+});

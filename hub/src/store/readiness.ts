@@ -14,6 +14,11 @@ export interface ReadinessMethods {
   /** The last report of the cluster's agent; undefined when none (or no such cluster). */
   readiness(cluster: string): ReadinessRecord | undefined;
   readinessSummary(cluster: string): ReadinessSummary | undefined;
+  /**
+   * The summaries of these clusters in one statement (a list page's), by cluster name; a cluster with no
+   * report (or no such cluster) is absent from the map.
+   */
+  readinessSummaries(clusters: readonly string[]): Map<string, ReadinessSummary>;
 }
 
 interface StoredReport {
@@ -42,6 +47,12 @@ interface Row {
   total: number;
 }
 
+const summaryOf = (row: Row): ReadinessSummary => ({
+  scannedAt: new Date(row.scanned_at),
+  rebuildable: row.rebuildable,
+  total: row.total,
+});
+
 export function readinessMethods({ db }: StoreContext): ReadinessMethods {
   // One statement by cluster name; the summary (read for every cluster of a list page) leaves the
   // report's text alone.
@@ -53,6 +64,15 @@ export function readinessMethods({ db }: StoreContext): ReadinessMethods {
       .get(cluster);
   const summaryRow = (cluster: string): Row | undefined =>
     db.prepare<Row>(select('r.scanned_at, r.rebuildable, r.total')).get(cluster);
+  // The names go as one JSON array, so the statement's text (and its cached preparation) is the same
+  // for any number of them.
+  const summaryRows = (clusters: readonly string[]): (Row & { name: string })[] =>
+    db
+      .prepare<Row & { name: string }>(
+        `SELECT c.name, r.scanned_at, r.rebuildable, r.total FROM readiness r
+         JOIN clusters c ON c.id = r.cluster_id WHERE c.name IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(clusters));
   return {
     readiness: (cluster) => {
       const found = row(cluster);
@@ -67,9 +87,11 @@ export function readinessMethods({ db }: StoreContext): ReadinessMethods {
     },
     readinessSummary: (cluster) => {
       const found = summaryRow(cluster);
-      return found === undefined
-        ? undefined
-        : { scannedAt: new Date(found.scanned_at), rebuildable: found.rebuildable, total: found.total };
+      return found === undefined ? undefined : summaryOf(found);
     },
+    readinessSummaries: (clusters) =>
+      new Map(
+        clusters.length === 0 ? [] : summaryRows(clusters).map((found) => [found.name, summaryOf(found)]),
+      ),
   };
 }

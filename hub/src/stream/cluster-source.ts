@@ -1,6 +1,6 @@
 // The clusters as the stream shows them: read from the store and made into the API's JSON with what is
 // live (connected to this hub, stale now), exactly as the list and detail routes show them.
-import { clusterView } from '../api/cluster-view.ts';
+import { clusterPageView, clusterView } from '../api/cluster-view.ts';
 import type { AppDeps } from '../api/deps.ts';
 import type { ClusterJson } from '../api/json.ts';
 import { PAGE_MAX } from '../api/schemas.ts';
@@ -27,8 +27,7 @@ export function storeClusterSource(
     },
     page: (selector, after, limit) => {
       const page = store.listClusters({ labelSelector: selector, after, limit: Math.min(limit, PAGE_MAX) });
-      const view = clusterView(deps);
-      return { items: page.items.map(view), next: page.next };
+      return { items: page.items.map(clusterPageView(deps, page.items)), next: page.next };
     },
   };
 }

@@ -2,6 +2,10 @@
 // the grace period after the hub's start has ended. No write happens when it does, so a timer must
 // notice: it is armed for the earliest moment any tracked cluster crosses, and at that moment hands the
 // clusters that crossed to onDue (which re-reads them). The clock and the timer are injected.
+//
+// The crossings are a keyed min-heap (min-heap.ts): firing takes the due ones from its top, O(due · log n)
+// however many clusters are tracked, and moving or forgetting a crossing costs O(log n) (amortized).
+import { createKeyedMinHeap } from './min-heap.ts';
 
 export interface StaleRule {
   readonly staleAfterMs: number;
@@ -56,7 +60,7 @@ export const nodeSchedule: Schedule = (delayMs, fire) => {
 
 export function createStaleTimer(options: StaleTimerOptions): StaleTimer {
   const { rule, now, schedule, onDue } = options;
-  const crossing = new Map<string, number>();
+  const crossing = createKeyedMinHeap<string>();
   let dueAt: number | undefined;
   let cancel: (() => void) | undefined;
   let stopped = false;
@@ -71,14 +75,8 @@ export function createStaleTimer(options: StaleTimerOptions): StaleTimer {
   function fire(): void {
     dueAt = undefined;
     cancel = undefined;
-    const time = now();
-    const due: string[] = [];
-    let next: number | undefined;
-    for (const [name, at] of crossing) {
-      if (at <= time) due.push(name);
-      else next = next === undefined ? at : Math.min(next, at);
-    }
-    for (const name of due) crossing.delete(name);
+    const due = crossing.popUpTo(now());
+    const next = crossing.least();
     if (next !== undefined) arm(next);
     if (due.length > 0) onDue(due);
   }

@@ -2,7 +2,7 @@
 // and the summary counts.
 import { Hono } from 'hono';
 import type { ClusterQuery } from '../../store/index.ts';
-import { clusterView } from '../cluster-view.ts';
+import { clusterPageView } from '../cluster-view.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { pageJson } from '../json.ts';
 import { clusterListQuerySchema, noQuerySchema, PAGE_DEFAULT } from '../schemas.ts';
@@ -15,7 +15,6 @@ export function clusterListRoutes(deps: AppDeps): Hono<AppEnv> {
 
   routes.get('/clusters', (c) => {
     const query = readQuery(c, clusterListQuerySchema);
-    const view = clusterView(deps);
     const before = staleBefore(deps.now(), config);
     // During the grace period after a start no cluster is stale: `stale=true` finds none.
     if (query.stale === true && before === undefined) return c.json({ items: [] });
@@ -29,7 +28,8 @@ export function clusterListRoutes(deps: AppDeps): Hono<AppEnv> {
       after: query.after,
       limit: query.limit ?? PAGE_DEFAULT,
     };
-    return c.json(pageJson(store.listClusters(storeQuery), view));
+    const page = store.listClusters(storeQuery);
+    return c.json(pageJson(page, clusterPageView(deps, page.items)));
   });
 
   routes.get('/summary', (c) => {
