@@ -1,8 +1,12 @@
 // The apply verb: validate with server-side dry-runs, then apply stage by stage.
 //
 // Before anything is written, every object whose kind and namespace already exist is dry-run; if any
-// fails, nothing is written and every failure is listed. Objects whose kind or namespace come with
-// this revision are dry-run when their stage comes. Unchanged objects are never written.
+// fails, nothing is written and every failure is listed. An object whose namespace or kind is created by
+// this revision (a Namespace or a CRD of the same revision) is applied without a dry-run when its stage
+// comes: it cannot exist yet, and by the time it can be checked the revision is already partly written
+// (its namespace or CRD), so a stage-wide dry-run buys no atomicity the revision still has; the apply
+// validates it just as the dry-run would, and skipping the dry-run halves the writes on a fresh cluster.
+// Unchanged objects are never written.
 import { formatRef, type ObjectRef } from '@ferry/shared';
 import type { IgnoreRule } from '../gitsync/types.ts';
 import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
@@ -70,6 +74,14 @@ const entryOf = (planned: Planned): ChangeSetEntry =>
         ...(planned.diff !== undefined && planned.action !== 'unchanged' ? { diff: planned.diff } : {}),
       };
 
+/** An object that cannot exist yet, planned without a dry-run: its apply validates it. */
+const toCreate = (object: DesiredObject): Planned => ({
+  object,
+  action: 'created',
+  live: undefined,
+  manifest: object.manifest,
+});
+
 function namespacesOf(objects: readonly DesiredObject[]): string[] {
   return [
     ...new Set(
@@ -123,6 +135,15 @@ export async function applyRevision(
   );
   const absent = (ref: ObjectRef): boolean =>
     newKinds.has(`${ref.group}/${ref.kind}`) || (ref.namespace !== '' && !namespaces.has(ref.namespace));
+  // Of those, the ones whose namespace or kind a Namespace or CRD of this revision creates: applied at
+  // their stage without a dry-run. (One whose namespace is neither there nor in the revision is still
+  // dry-run, and fails the plan.)
+  const newNamespaces = new Set(
+    desired.objects.filter((o) => o.ref.group === '' && o.ref.kind === 'Namespace').map((o) => o.ref.name),
+  );
+  const createdHere = (ref: ObjectRef): boolean =>
+    newKinds.has(`${ref.group}/${ref.kind}`) ||
+    (ref.namespace !== '' && !namespaces.has(ref.namespace) && newNamespaces.has(ref.namespace));
   const index = await indexOwned(
     kube,
     infos(desired),
@@ -164,13 +185,15 @@ export async function applyRevision(
   const changeSet: ChangeSetEntry[] = [];
   for (const stage of stages) {
     if (stage.name !== 'definitions') kube.invalidateDiscovery();
-    const planned: Planned[] = await mapLimit(
-      stage.items,
-      options.concurrency,
-      async (object) =>
-        preflight.get(object) ??
-        dryRun(kube, await withInfo(kube, object, options.readyTimeoutMs), index, ignoreOf(options)),
-    );
+    const planned: Planned[] = await mapLimit(stage.items, options.concurrency, async (object) => {
+      const checkedBefore = preflight.get(object);
+      if (checkedBefore !== undefined) return checkedBefore;
+      const resolved = await withInfo(kube, object, options.readyTimeoutMs);
+      // A kind that still does not resolve goes to the dry-run, which fails naming the object and file.
+      return resolved.info !== undefined && createdHere(resolved.ref)
+        ? toCreate(resolved)
+        : dryRun(kube, resolved, index, ignoreOf(options));
+    });
     const invalid = planned.filter((p) => p.action === 'failed');
     if (invalid.length > 0) {
       changeSet.push(...invalid.map(entryOf));
