@@ -25,6 +25,14 @@ function probeLine(samples: readonly ProbeSample[], label: string, phase: RegExp
   return `${label}: p50 ${n1(percentile(ok, 50))} / p99 ${n1(percentile(ok, 99))} / max ${n1(Math.max(...ok))} ms over ${String(ok.length)} calls${failed > 0 ? `, ${String(failed)} failed` : ''}`;
 }
 
+/** The deltas sent after a heartbeat burst so that an ack covers every heartbeat (counted in its rate). */
+function covering(result: MeasuredBurst['result']): string {
+  const cover = result.cover.byKind.delta;
+  return cover === undefined || cover.sent === 0
+    ? ''
+    : ` (then ${n0(cover.sent)} covering deltas, ${n0(cover.acked)} acked)`;
+}
+
 function burstLine(
   burst: MeasuredBurst,
   kinds: readonly ('heartbeat' | 'delta' | 'snapshot' | 'syncReport')[],
@@ -40,7 +48,7 @@ function burstLine(
     })
     .filter((text) => text !== '')
     .join(', ');
-  return `${result.tag}: offered ${n0(offered)} in ${s1(result.windowMs)} (${n0(deferred)} deferred at maxUnacked), messages sent ${n0(counts.sent)}, acked ${n0(counts.acked)}, lost ${n0(counts.lost)}, outstanding ${n0(result.outstanding)}, last ack ${s1(result.drainMs)} after the window; ${latency}; hub CPU ${n1(cost.hubCpuS)} s, generator CPU ${n1(cost.generatorCpuS)} s over ${n1(cost.wallS)} s`;
+  return `${result.tag}: offered ${n0(offered)} in ${s1(result.windowMs)} (${n0(deferred)} deferred at maxUnacked), messages sent ${n0(counts.sent)}, acked ${n0(counts.acked)}, lost ${n0(counts.lost)}, outstanding ${n0(result.outstanding)}, last ack ${s1(result.drainMs)} after the window${covering(result)}; ${latency}; hub CPU ${n1(cost.hubCpuS)} s, generator CPU ${n1(cost.generatorCpuS)} s over ${n1(cost.wallS)} s`;
 }
 
 export function renderReport(r: RunResults): string {
@@ -66,7 +74,7 @@ export function renderReport(r: RunResults): string {
   const rows = [
     `| ${n0(p.agents)} concurrent agents, hub RSS | ${n0(connected)} welcomed, ${n0(r.connect?.result.ready ?? 0)} with their snapshot stored; hub RSS ${n0(rssAfterConnect)} MB after connecting, ${n0(r.hubPeakMb)} MB peak (VmHWM) | ${n0(p.agents)} | ${met(connected === p.agents)} |`,
     `| ingest full snapshot reports (syncReport + ${String(p.resources)}-resource snapshot), all acked | ${n0(median(snapshotRates))}/s (${snapshotRates.map(n0).join(', ')}) offered at ${n0(p.snapshotRate)}/s; ${snapshotOk ? 'all acked' : 'NOT all acked'} | ≥ 500/s | ${met(snapshotOk && median(snapshotRates) >= 500)} |`,
-    `| ingest heartbeats + deltas, all acked | ${n0(median(lightRates))}/s (${lightRates.map(n0).join(', ')}) offered at ${n0(p.lightRate)}/s; ${lightOk ? 'all acked' : 'NOT all acked'} | ≥ 5,000/s | ${met(lightOk && median(lightRates) >= 5000)} |`,
+    `| ingest heartbeats + deltas (with the covering deltas after the window), all acked | ${n0(median(lightRates))}/s (${lightRates.map(n0).join(', ')}) offered at ${n0(p.lightRate)}/s; ${lightOk ? 'all acked' : 'NOT all acked'} | ≥ 5,000/s | ${met(lightOk && median(lightRates) >= 5000)} |`,
     `| fleet list API p99 while ingesting (${n0(p.agents)} clusters) | ${n1(p99)} ms over ${String(ingest.length)} calls | ≤ 50 ms | ${met(p99 <= 50)} |`,
     `| reconnect storm after a hub restart: every agent acked | last ack ${stormAck.map(s1).join(', ')} after the storm began (median ${s1(median(stormAck))}) | ≤ 30 s | ${met(stormAllAcked && median(stormAck) <= 30_000 && Math.max(...stormAck) <= 30_000)} |`,
     `| no stale flapping (a connected cluster shown stale) | ${String(flaps)} such events on the live stream; besides, ${String(disconnectedStale)} events of clusters not yet reconnected shown stale, ${String(r.probeStaleHits.length)} non-empty \`stale=true\` lists | none | ${met(flaps === 0)} |`,

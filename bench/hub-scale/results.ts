@@ -53,13 +53,22 @@ export interface RunResults {
   readonly generator: GeneratorStats;
 }
 
-/** Messages acked per second over the burst: from its first send to its last ack. */
+/**
+ * Messages acked per second over the burst: from its first send to its last ack. Heartbeats are acked
+ * only by a cumulative ack of a later message of their link, so a burst's heartbeats end with a
+ * covering delta per link (sent after the window, in `cover`); the hub ingests those too, within the
+ * same span, so they count with the deltas.
+ */
 export function ingestRate(
   burst: BurstResult,
   kinds: readonly ('heartbeat' | 'delta' | 'snapshot')[],
 ): number {
-  const acked = kinds.reduce((sum, kind) => sum + (burst.stats.byKind[kind]?.acked ?? 0), 0);
-  const seconds = (burst.stats.lastAckedAt - burst.stats.firstSentAt) / 1000;
+  const covered = kinds.includes('delta') ? (burst.cover.byKind.delta?.acked ?? 0) : 0;
+  const acked = kinds.reduce((sum, kind) => sum + (burst.stats.byKind[kind]?.acked ?? 0), covered);
+  const lastAck = Number.isNaN(burst.cover.lastAckedAt)
+    ? burst.stats.lastAckedAt
+    : Math.max(burst.stats.lastAckedAt, burst.cover.lastAckedAt);
+  const seconds = (lastAck - burst.stats.firstSentAt) / 1000;
   return seconds > 0 ? acked / seconds : Number.NaN;
 }
 
