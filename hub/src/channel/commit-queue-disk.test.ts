@@ -2,16 +2,15 @@
 // order; what the live stream is told; how much one commit takes; when reading stops.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { SILENT_LOGGER } from '@ferry/shared';
 import type { AgentRecord, Store } from '../store/index.ts';
-import { at, newCluster, resource, T0, tempStore } from '../store/test-store.ts';
+import { newCluster, resource, T0, tempStore } from '../store/test-store.ts';
 import {
-  createCommitQueue,
   type CommitQueueOptions,
   type QueueClient,
   type QueueFailure,
   type StoredOutcome,
 } from './commit-queue.ts';
+import { event, queueOn } from './test-queue.ts';
 
 interface Recorded extends QueueClient {
   readonly seqs: number[];
@@ -28,15 +27,6 @@ function client(cluster: string, epoch = 'e1'): Recorded {
     failures,
     stored: (outcome: StoredOutcome) => seqs.push(outcome.seq),
     failed: (failure) => failures.push(failure),
-  };
-}
-
-function event(seq: number, epoch = 'e1'): AgentRecord {
-  return {
-    epoch,
-    seq,
-    type: 'event',
-    event: { at: at(seq), type: 'Normal', reason: 'Synced', message: `seq ${seq}` },
   };
 }
 
@@ -67,20 +57,6 @@ function heldDisk(store: Store) {
       await new Promise((resolve) => setImmediate(resolve));
     },
   };
-}
-
-function queueOn(store: CommitQueueOptions['store'], overrides: Partial<CommitQueueOptions> = {}) {
-  return createCommitQueue({
-    store,
-    now: () => at(1000),
-    log: SILENT_LOGGER,
-    flushIntervalMs: 600_000,
-    flushMaxRecords: 1000,
-    highWaterRecords: 1000,
-    highWaterBytes: 1 << 30,
-    onPressure: () => undefined,
-    ...overrides,
-  });
 }
 
 describe('the commit queue and the disk', () => {

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { SILENT_LOGGER } from '@ferry/shared';
-import type { AgentRecord, Store } from '../store/index.ts';
+import type { AgentRecord } from '../store/index.ts';
 import { at, newCluster, T0, tempStore } from '../store/test-store.ts';
-import {
-  createCommitQueue,
-  type CommitQueueOptions,
-  type QueueClient,
-  type QueueFailure,
-  type StoredOutcome,
-} from './commit-queue.ts';
+import { type QueueClient, type QueueFailure, type StoredOutcome } from './commit-queue.ts';
+import { event, queueOn } from './test-queue.ts';
 
 interface Recorded extends QueueClient {
   readonly outcomes: StoredOutcome[];
@@ -50,32 +44,6 @@ function client(cluster: string, epoch = 'e1'): Recorded {
         };
       }),
   };
-}
-
-function event(seq: number, epoch = 'e1'): AgentRecord {
-  return {
-    epoch,
-    seq,
-    type: 'event',
-    event: { at: at(seq), type: 'Normal', reason: 'Synced', message: `seq ${seq}` },
-  };
-}
-
-function queueOn(
-  store: Pick<Store, 'applyBatches' | 'persist' | 'persistNow'>,
-  overrides: Partial<CommitQueueOptions> = {},
-) {
-  return createCommitQueue({
-    store,
-    now: () => at(1000),
-    log: SILENT_LOGGER,
-    flushIntervalMs: 600_000,
-    flushMaxRecords: 1000,
-    highWaterRecords: 1000,
-    highWaterBytes: 1 << 30,
-    onPressure: () => undefined,
-    ...overrides,
-  });
 }
 
 describe('the commit queue', () => {
