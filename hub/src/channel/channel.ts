@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '@ferry/shared/protocol';
 import { createCommitQueue } from './commit-queue.ts';
+import { createFrameScheduler } from './frame-scheduler.ts';
 import { startConnection, type Connection, type ConnectionHost, type HelloSource } from './connection.ts';
 import { resolveOptions, type ChannelOptions } from './options.ts';
 import { createSocketServer, refuseUpgrade } from './socket-server.ts';
@@ -32,6 +33,15 @@ export interface AgentChannel {
   /** Closes every link with 4000 (shutdown), after flushing and acking what is stored. */
   close(): Promise<void>;
 }
+
+/** How long the frames' work may hold the event loop at a time before it takes its I/O, ms. */
+const FRAME_SLICE_MS = 5;
+
+/**
+ * Bytes of frames waiting to be read above which the links that send are stopped (the commit queue's
+ * highWaterBytes when lower): some 500 full snapshots, a fraction of a second of reading.
+ */
+const FRAME_HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
 /** The most characters a refresh hint's reason holds on the wire (BOUNDS.reason). */
 const MAX_REFRESH_REASON = 128;
@@ -67,11 +77,27 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       // A link is stopped when it sends while the store lags (host.hold), so that going high costs
       // nothing and going low touches only the links that sent meanwhile. Links still at their hello
       // are left reading: a hello is one small frame, and stores nothing.
-      if (high) return;
-      for (const link of held) link.resume();
-      held.clear();
+      if (!high) resumeHeld();
     },
   });
+  const frames = createFrameScheduler({
+    sliceMs: FRAME_SLICE_MS,
+    highWaterBytes: Math.min(options.highWaterBytes, FRAME_HIGH_WATER_BYTES),
+    onBelow: () => {
+      resumeHeld();
+    },
+    onError: (error) => {
+      log.error('an agent frame could not be handled', { error });
+    },
+  });
+  /** The commit queue or the frames waiting are over their marks: read no more from links that send. */
+  const pressured = (): boolean => paused || frames.high;
+  /** Both are under their marks again: read the links stopped meanwhile. */
+  function resumeHeld(): void {
+    if (pressured()) return;
+    for (const link of held) link.resume();
+    held.clear();
+  }
 
   const host: ConnectionHost = {
     options,
@@ -92,9 +118,10 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       // Also for a link refused at its hello: the refusal is kept on the cluster it claimed.
       if (name !== undefined) options.onClustersChanged([name]);
     },
-    underPressure: () => paused,
+    frames,
+    underPressure: pressured,
     hold: (connection) => {
-      if (!paused || !connection.open || held.has(connection)) return;
+      if (!pressured() || !connection.open || held.has(connection)) return;
       connection.pause();
       held.add(connection);
     },
@@ -106,7 +133,8 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
   };
 
   const shutdown = async (): Promise<void> => {
-    // Everything received is committed and acked before the links end: the agents resend nothing stored.
+    // Everything received is read, committed and acked before the links end: the agents resend nothing stored.
+    frames.drain();
     queue.flushAll();
     queue.stop();
     const all = [...links];

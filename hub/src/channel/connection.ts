@@ -19,6 +19,7 @@ import { acceptHello } from './accept-hello.ts';
 import { createAgentStream, type AgentStream } from './agent-stream.ts';
 import { authenticate } from './authenticate.ts';
 import type { CommitQueue } from './commit-queue.ts';
+import type { FrameScheduler } from './frame-scheduler.ts';
 import type { ResolvedOptions } from './options.ts';
 import { closeCodeOfSocketError } from './socket-server.ts';
 
@@ -46,7 +47,9 @@ export interface ConnectionHost {
   /** The hello was accepted: the connection is now its cluster's (the host closes an older one). */
   accepted(connection: Connection): void;
   ended(connection: Connection): void;
-  /** Whether the commit queue is over its high-water mark (a new link starts paused). */
+  /** Where a frame's work waits for its turn (frame-scheduler.ts). */
+  readonly frames: FrameScheduler;
+  /** Whether the commit queue or the frames waiting are over their high-water marks (a new link starts paused). */
   underPressure(): boolean;
   /** The store lags: stop reading this open link until it has caught up (the host resumes it). */
   hold(connection: Connection): void;
@@ -66,6 +69,11 @@ interface Ending {
   /** The longer story for the log line (a frame's first few issues). */
   readonly detail?: string;
   readonly error?: unknown;
+}
+
+function sizeOf(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.byteLength, 0);
+  return data.byteLength;
 }
 
 function textOf(data: RawData): string {
@@ -215,14 +223,22 @@ export function startConnection(
       end(CLOSE_CODES.malformed, 'frame is binary: expected JSON text');
       return;
     }
-    const text = textOf(data);
     if (stream === undefined) {
-      onHello(text);
+      onHello(textOf(data));
       return;
     }
-    const parsed = parseAgentFrame(text, { maxFrameBytes: limits.maxFrameBytes, version: PROTOCOL_VERSION });
-    if (parsed.ok) stream.receive(parsed.message, Buffer.byteLength(text), afterSilence);
-    else end(parsed.closeCode, parsed.reason, 'warn', { detail: parsed.detail });
+    // The frame is read in its turn (frame-scheduler.ts), after the frames that came before it; a link
+    // that ended meanwhile reads no more (the agent resends what was not acked).
+    host.frames.defer(() => {
+      if (phase === 'ending' || stream === undefined) return;
+      const text = textOf(data);
+      const parsed = parseAgentFrame(text, {
+        maxFrameBytes: limits.maxFrameBytes,
+        version: PROTOCOL_VERSION,
+      });
+      if (parsed.ok) stream.receive(parsed.message, Buffer.byteLength(text), afterSilence);
+      else end(parsed.closeCode, parsed.reason, 'warn', { detail: parsed.detail });
+    }, sizeOf(data));
     if (host.underPressure()) host.hold(connection);
   };
 
