@@ -84,6 +84,9 @@ describe('the quick start on a local cluster of its own', { concurrency: 1 }, ()
   let exited: Promise<number | null> = Promise.resolve(null);
   const kubectl = (p: Printed, args: readonly string[]): Promise<string> =>
     run('kubectl', [`--kubeconfig=${p.kubeconfig}`, ...args], {});
+  /** One field of an object in the example's `hello` namespace, as kubectl's jsonpath prints it. */
+  const field = (p: Printed, kind: string, name: string, path: string): Promise<string> =>
+    kubectl(p, ['-n', 'hello', 'get', kind, name, '-o', `jsonpath={${path}}`]);
 
   before(async () => {
     for (const file of BUILT)
@@ -161,29 +164,10 @@ describe('the quick start on a local cluster of its own', { concurrency: 1 }, ()
       spec: { message: string };
     };
     assert.equal(greeting.spec.message, 'Hello from Git');
-    const config = await kubectl(p, [
-      '-n',
-      'hello',
-      'get',
-      'configmap',
-      'hello-config',
-      '-o',
-      'jsonpath={.data.greeting}',
-    ]);
+    const config = await field(p, 'configmap', 'hello-config', '.data.greeting');
     assert.equal(config, 'Hello from Git');
-    assert.equal(
-      await kubectl(p, ['-n', 'hello', 'get', 'service', 'hello', '-o', 'jsonpath={.spec.ports[0].port}']),
-      '80',
-    );
-    const ready = await kubectl(p, [
-      '-n',
-      'hello',
-      'get',
-      'deployment',
-      'hello',
-      '-o',
-      'jsonpath={.status.readyReplicas}',
-    ]);
+    assert.equal(await field(p, 'service', 'hello', '.spec.ports[0].port'), '80');
+    const ready = await field(p, 'deployment', 'hello', '.status.readyReplicas');
     assert.equal(ready, '2');
   });
 
@@ -208,15 +192,7 @@ describe('the quick start on a local cluster of its own', { concurrency: 1 }, ()
       timeoutMs: 60_000,
       intervalMs: 500,
     });
-    const ready = await kubectl(p, [
-      '-n',
-      'hello',
-      'get',
-      'deployment',
-      'hello',
-      '-o',
-      'jsonpath={.status.readyReplicas}',
-    ]);
+    const ready = await field(p, 'deployment', 'hello', '.status.readyReplicas');
     assert.equal(ready, '3');
   });
 
@@ -234,16 +210,7 @@ describe('the quick start on a local cluster of its own', { concurrency: 1 }, ()
       '{"data":{"greeting":"edited by hand"}}',
     ]);
     await waitFor(
-      async () =>
-        (await kubectl(p, [
-          '-n',
-          'hello',
-          'get',
-          'configmap',
-          'hello-config',
-          '-o',
-          'jsonpath={.data.greeting}',
-        ])) === 'Hello from Git',
+      async () => (await field(p, 'configmap', 'hello-config', '.data.greeting')) === 'Hello from Git',
       { what: 'the drift to be healed', timeoutMs: 60_000, intervalMs: 500 },
     );
     const drift = await waitFor(
