@@ -5,6 +5,7 @@ import { formatRef, refKey } from '@ferry/shared';
 import type { Health } from '@ferry/shared';
 import { DEFAULT_APPLY_REVISION_OPTIONS } from './engine/apply-revision.ts';
 import type { DigestMemo } from './engine/digest-memo.ts';
+import type { KnownLive } from './engine/live-index.ts';
 import { readGitCredentials } from './git-credentials.ts';
 import { parseGitSyncSpec } from './gitsync/parse-spec.ts';
 import { failureMessage, phaseOf, type Phase } from './gitsync/status.ts';
@@ -30,6 +31,8 @@ export interface ReconcileContext {
   readonly healthTimeoutMs: number;
   /** The agent stopping (SIGTERM): health waits give up, and the outcome says the sync was abandoned. */
   readonly signal?: AbortSignal;
+  /** Live objects the drift watches hold: the plan does not read them again. */
+  readonly known?: KnownLive;
   /** Told when the sync starts, so that status can say Reconciling while it runs. */
   readonly onProgress?: (phase: Phase) => Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function reconcile(
         unchanged.set(refKey(ref), live);
       },
       ...(context.signal !== undefined ? { signal: context.signal } : {}),
+      ...(context.known !== undefined ? { known: context.known } : {}),
     },
     owner,
     inventory: { namespace: context.namespace, name: `${owner.name}-inventory` },

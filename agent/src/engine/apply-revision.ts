@@ -9,20 +9,20 @@
 // Unchanged objects are never written.
 import { formatRef, type ObjectRef } from '@ferry/shared';
 import type { IgnoreRule } from '../gitsync/types.ts';
-import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
+import type { KubeApi, KubeObject } from '../kube/index.ts';
 import { mapLimit } from '../concurrency.ts';
 import { pollUntil } from '../poll.ts';
 import type { DesiredObject, DesiredSet } from './desired.ts';
 import { applyOne } from './apply-one.ts';
-import { indexOwned } from './live-index.ts';
+import { indexOwned, type KnownLive, type WantedObject } from './live-index.ts';
 import { dryRun, type Planned } from './dry-run.ts';
 import { orderStages } from './stages.ts';
 import type { ChangeSetEntry } from './types.ts';
 import { waitHealthy } from './wait-healthy.ts';
 import { waitReady } from './wait-ready.ts';
 
-function infos(desired: DesiredSet): ResourceInfo[] {
-  return desired.objects.flatMap((object) => (object.info === undefined ? [] : [object.info]));
+function wanted(desired: DesiredSet): WantedObject[] {
+  return desired.objects.flatMap(({ ref, info }) => (info === undefined ? [] : [{ ref, info }]));
 }
 
 export interface ApplyRevisionOptions {
@@ -47,6 +47,8 @@ export interface ApplyRevisionOptions {
    * agent's health check then need not read it again).
    */
   readonly onUnchanged?: (ref: ObjectRef, live: KubeObject) => void;
+  /** Live objects the agent's drift watches hold: not read again. */
+  readonly known?: KnownLive;
 }
 
 export const DEFAULT_APPLY_REVISION_OPTIONS: ApplyRevisionOptions = {
@@ -92,9 +94,23 @@ function namespacesOf(objects: readonly DesiredObject[]): string[] {
   ];
 }
 
-/** The namespaces that exist now, with one list rather than one read per namespace. */
-async function existingNamespaces(kube: KubeApi, wanted: readonly string[]): Promise<Set<string>> {
-  if (wanted.length === 0) return new Set();
+/**
+ * The namespaces that exist now: known to the watches (Namespaces Ferry applied), else with one list
+ * rather than one read per namespace.
+ */
+async function existingNamespaces(
+  kube: KubeApi,
+  wanted: readonly string[],
+  known: KnownLive | undefined,
+): Promise<Set<string>> {
+  const namespaceRef = (name: string): ObjectRef => ({
+    group: '',
+    version: 'v1',
+    kind: 'Namespace',
+    namespace: '',
+    name,
+  });
+  if (wanted.every((name) => known?.get(namespaceRef(name)) !== undefined)) return new Set(wanted);
   const info = await kube.resolve('', 'v1', 'Namespace');
   if (info === undefined) return new Set();
   const names = new Set((await kube.list(info)).map((namespace) => namespace.metadata.name));
@@ -125,7 +141,7 @@ export async function applyRevision(
   }));
 
   // Preflight: everything whose kind is served and whose namespace exists, before any write.
-  const namespaces = await existingNamespaces(kube, namespacesOf(desired.objects));
+  const namespaces = await existingNamespaces(kube, namespacesOf(desired.objects), options.known);
   const ready = (object: DesiredObject): boolean =>
     object.info !== undefined && (!object.info.namespaced || namespaces.has(object.ref.namespace));
   const preflight = new Map<DesiredObject, Planned>();
@@ -144,14 +160,13 @@ export async function applyRevision(
   const createdHere = (ref: ObjectRef): boolean =>
     newKinds.has(`${ref.group}/${ref.kind}`) ||
     (ref.namespace !== '' && !namespaces.has(ref.namespace) && newNamespaces.has(ref.namespace));
-  const index = await indexOwned(
-    kube,
-    infos(desired),
-    desired.owner,
-    options.concurrency,
+  const index = await indexOwned(kube, wanted(desired), {
+    owner: desired.owner,
+    concurrency: options.concurrency,
     absent,
-    options.namespaces ?? [],
-  );
+    namespaces: options.namespaces ?? [],
+    ...(options.known !== undefined ? { known: options.known } : {}),
+  });
   const checked = await mapLimit(desired.objects.filter(ready), options.concurrency, (object) =>
     dryRun(kube, object, index, { withDiff: options.dryRun, ...ignoreOf(options) }),
   );
@@ -184,7 +199,8 @@ export async function applyRevision(
 
   const changeSet: ChangeSetEntry[] = [];
   for (const stage of stages) {
-    if (stage.name !== 'definitions') kube.invalidateDiscovery();
+    // Kinds a CRD or APIService of this revision just defined or changed: discovery is asked afresh.
+    if (stage.name !== 'definitions' && definitionsWritten(changeSet)) kube.invalidateDiscovery();
     const planned: Planned[] = await mapLimit(stage.items, options.concurrency, async (object) => {
       const checkedBefore = preflight.get(object);
       if (checkedBefore !== undefined) return checkedBefore;
@@ -240,6 +256,15 @@ export async function applyRevision(
     }
   }
   return { changeSet, failure: undefined };
+}
+
+function definitionsWritten(changeSet: readonly ChangeSetEntry[]): boolean {
+  return changeSet.some(
+    (entry) =>
+      (entry.action === 'created' || entry.action === 'configured') &&
+      ((entry.ref.group === 'apiextensions.k8s.io' && entry.ref.kind === 'CustomResourceDefinition') ||
+        (entry.ref.group === 'apiregistration.k8s.io' && entry.ref.kind === 'APIService')),
+  );
 }
 
 /**

@@ -53,17 +53,19 @@ export async function assessObjects(
   let read: (ref: ObjectRef) => Promise<KubeObject | undefined> = (ref) => kube.get(ref);
   if (scope !== undefined && settling.length > 0) {
     const kinds = new Map(settling.map((ref) => [`${ref.group}/${ref.version}/${ref.kind}`, ref]));
-    const infos = await mapLimit([...kinds.values()], concurrency, (ref) =>
-      kube.resolve(ref.group, ref.version, ref.kind),
-    );
-    const index = await indexOwned(
-      kube,
-      infos.filter((info): info is ResourceInfo => info !== undefined),
-      scope.owner,
+    const infos = new Map<string, ResourceInfo | undefined>();
+    await mapLimit([...kinds], concurrency, async ([key, ref]) => {
+      infos.set(key, await kube.resolve(ref.group, ref.version, ref.kind));
+    });
+    const wanted = settling.flatMap((ref) => {
+      const info = infos.get(`${ref.group}/${ref.version}/${ref.kind}`);
+      return info === undefined ? [] : [{ ref, info }];
+    });
+    const index = await indexOwned(kube, wanted, {
+      owner: scope.owner,
       concurrency,
-      () => false,
-      scope.namespaces,
-    );
+      namespaces: scope.namespaces,
+    });
     read = (ref) => index.get(ref);
   }
   return mapLimit(refs, concurrency, async (ref) => {

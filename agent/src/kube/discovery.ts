@@ -1,5 +1,7 @@
 // Discovery, one group-version at a time, cached; a kind that is not found refreshes its group-version
-// (a CRD may just have been established), at most once per refreshMs.
+// (a CRD may just have been established), at most once per refreshMs. A cached group-version is asked
+// again after maxAgeMs (a kind removed or changed outside Git is seen within that time, or after a
+// failed sync, which invalidates the cache).
 import type { ResourceInfo } from './types.ts';
 
 interface ApiResource {
@@ -20,11 +22,18 @@ interface Entry {
 export class Discovery {
   readonly #fetch: FetchDiscovery;
   readonly #refreshMs: number;
+  readonly #maxAgeMs: number;
   readonly #cache = new Map<string, Entry>();
 
-  constructor(fetch: FetchDiscovery, refreshMs = 1_000) {
+  constructor(fetch: FetchDiscovery, refreshMs = 1_000, maxAgeMs = 10 * 60_000) {
     this.#fetch = fetch;
     this.#refreshMs = refreshMs;
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  #cached(group: string, version: string): Entry {
+    const entry = this.#cache.get(`${group}/${version}`);
+    return entry !== undefined && Date.now() - entry.at < this.#maxAgeMs ? entry : this.#load(group, version);
   }
 
   invalidate(): void {
@@ -56,12 +65,11 @@ export class Discovery {
 
   /** Every resource of a group-version ([] when it is not served). */
   async resources(group: string, version: string): Promise<readonly ResourceInfo[]> {
-    return (await (this.#cache.get(`${group}/${version}`) ?? this.#load(group, version)).resources) ?? [];
+    return (await this.#cached(group, version).resources) ?? [];
   }
 
   async resolve(group: string, version: string, kind: string): Promise<ResourceInfo | undefined> {
-    const key = `${group}/${version}`;
-    let entry = this.#cache.get(key) ?? this.#load(group, version);
+    let entry = this.#cached(group, version);
     let found = (await entry.resources)?.find((resource) => resource.kind === kind);
     if (found === undefined && Date.now() - entry.at >= this.#refreshMs) {
       entry = this.#load(group, version);

@@ -5,6 +5,7 @@ import { formatRef, refKey } from '@ferry/shared';
 import { describeDrift, type DriftReport } from '../drift/index.ts';
 import type { DriftSummary, GitSyncSpec } from '../gitsync/types.ts';
 import type { SyncIdentity } from '../inventory/types.ts';
+import type { KnownLive } from '../engine/live-index.ts';
 import type { KubeApi } from '../kube/index.ts';
 import type { ReconcileOutcome } from '../reconcile.ts';
 import { DriftWatcher } from './drift-watch.ts';
@@ -50,8 +51,10 @@ export class DriftKeeper {
     return this.#summary;
   }
 
-  beforeSync(): void {
+  /** Pauses drift detection for a sync; answers the live objects the watches hold, for its plan. */
+  beforeSync(): KnownLive {
     this.#watcher.pause();
+    return this.#watcher.known();
   }
 
   /** After a sync: healed objects are said so; what it applied is watched afresh. */

@@ -32,7 +32,7 @@ const object = (name: string): KubeObject => ({
  */
 function fakeKube(items: KubeObject[]) {
   const calls = { lists: 0, watches: 0 };
-  let deliver: ((event: WatchEvent) => void) | undefined;
+  let deliver: ((event: WatchEvent | Error) => void) | undefined;
   let handled: (() => void) | undefined;
   let watching: (() => void) | undefined;
   const started = new Promise<void>((resolve) => {
@@ -48,7 +48,7 @@ function fakeKube(items: KubeObject[]) {
       calls.watches++;
       const signal = options.signal;
       while (signal?.aborted !== true) {
-        const next = new Promise<WatchEvent | undefined>((resolve) => {
+        const next = new Promise<WatchEvent | Error | undefined>((resolve) => {
           deliver = resolve;
           signal?.addEventListener('abort', () => {
             resolve(undefined);
@@ -58,11 +58,13 @@ function fakeKube(items: KubeObject[]) {
         });
         const event = await next;
         if (event === undefined) return;
+        if (event instanceof Error) throw event;
         yield event;
       }
     },
   } as unknown as KubeApi;
-  const send = (event: WatchEvent): Promise<void> =>
+  /** An event, or an error that ends the watch (resolves once the watcher watches again). */
+  const send = (event: WatchEvent | Error): Promise<void> =>
     new Promise((resolve) => {
       handled = resolve;
       deliver?.(event);
@@ -132,6 +134,62 @@ describe('DriftWatcher after a sync that wrote nothing', () => {
     watcher.resume();
     assert.equal(watcher.keep([ref('a')], []), true);
     assert.deepEqual(reports, []);
+    await watcher.stop();
+  });
+});
+
+describe('DriftWatcher.known: the live objects it can vouch for', () => {
+  const changed = (name: string, value: string): KubeObject => ({
+    ...object(name),
+    metadata: { ...object(name).metadata, resourceVersion: '2' },
+    data: { value },
+  });
+
+  it('answers each object as its watch last saw it, and what arrived while paused', async () => {
+    const fake = fakeKube([object('a'), object('b')]);
+    const watcher = new DriftWatcher(fake.kube);
+    const reports: DriftReport[] = [];
+    assert.equal(watcher.known().get(ref('a')), undefined, 'nothing before the watches start');
+    await watcher.restart([ref('a'), ref('b')], options(reports));
+    await fake.started;
+    assert.equal(watcher.known().get(ref('a'))?.metadata.resourceVersion, '1');
+    assert.equal(watcher.known().get(ref('c')), undefined, 'not one of the watched objects');
+    watcher.pause();
+    // A change of fields Ferry does not own (none here: no managedFields) is not drift.
+    await fake.send({ type: 'MODIFIED', object: changed('a', 'x') });
+    assert.deepEqual(watcher.known().get(ref('a'))?.data, { value: 'x' });
+    await fake.send({ type: 'DELETED', object: object('b') });
+    assert.equal(watcher.known().get(ref('b')), undefined, 'deleted while paused');
+    assert.equal(watcher.keep([ref('a'), ref('b')], []), true);
+    assert.deepEqual(
+      reports.map((r) => [r.ref.name, r.kind]),
+      [['b', 'deleted']],
+    );
+    assert.equal(watcher.known().get(ref('b')), undefined, 'a drifted object is read again');
+    assert.deepEqual(watcher.known().get(ref('a'))?.data, { value: 'x' });
+    await watcher.stop();
+    assert.equal(watcher.known().get(ref('a')), undefined, 'stopped');
+  });
+
+  it('does not vouch for the objects of a watch that failed, until it delivers events again', async () => {
+    const fake = fakeKube([object('a')]);
+    const watcher = new DriftWatcher(fake.kube);
+    const errors: string[] = [];
+    await watcher.restart([ref('a')], {
+      ...options([]),
+      onError: (message) => {
+        errors.push(message);
+      },
+    });
+    await fake.started;
+    assert.notEqual(watcher.known().get(ref('a')), undefined);
+    // Resolves once the watch loop has backed off and watches again (from the same resourceVersion).
+    await fake.send(new Error('connection reset'));
+    assert.deepEqual(errors, ['watching ConfigMap failed']);
+    assert.equal(watcher.known().get(ref('a')), undefined, 'events may have been missed');
+    await fake.send({ type: 'MODIFIED', object: changed('a', 'y') });
+    assert.deepEqual(watcher.known().get(ref('a'))?.data, { value: 'y' });
+    assert.deepEqual(fake.calls, { lists: 1, watches: 2 });
     await watcher.stop();
   });
 });

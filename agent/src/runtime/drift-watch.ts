@@ -5,10 +5,13 @@
 // drifted becomes the new baseline. Paused while a sync writes, since Ferry's own writes are not drift.
 // After a sync that wrote none of the watched objects, the watches go on (keep) rather than listing
 // everything again: what arrived while paused is compared then.
+// The baselines double as a cache of the live objects for the next sync's plan (`known`): a watch that
+// has listed and not failed since holds each object as its last event left it.
 import { refKey, type ObjectRef } from '@ferry/shared';
 import { detectDrift, type DriftReport } from '../drift/index.ts';
 import type { IgnoreRule } from '../gitsync/types.ts';
 import { ownerSelector, type SyncIdentity } from '../inventory/types.ts';
+import type { KnownLive } from '../engine/live-index.ts';
 import { refOf, type KubeApi, type KubeObject, type ResourceInfo } from '../kube/index.ts';
 import { watchLoop } from './watch-loop.ts';
 
@@ -35,6 +38,10 @@ export class DriftWatcher {
   readonly #reported = new Set<string>();
   /** The newest version of each watched object seen while paused (undefined: deleted). */
   readonly #whilePaused = new Map<string, { ref: ObjectRef; live: KubeObject | undefined }>();
+  /** The watch of each watched object, by refKey. */
+  readonly #watchOf = new Map<string, Watched>();
+  /** Watches that have listed and not failed since: their objects are as the API server has them. */
+  readonly #current = new Set<Watched>();
   /** What the running watches were started for: the refs' keys and the ignore rules. */
   #started: { readonly keys: ReadonlySet<string>; readonly options: DriftWatchOptions } | undefined;
   #paused = false;
@@ -79,17 +86,38 @@ export class DriftWatcher {
     return true;
   }
 
+  /**
+   * The watched objects as last seen, for a sync's plan: each as its watch's last event left it (or as
+   * it arrived while paused). An object is not vouched for when its watch has not listed yet or failed
+   * since (its events may be missing), when it was deleted, or when a drift of it was reported (its
+   * baseline is then what Ferry applied, not what is live).
+   */
+  known(): KnownLive {
+    return {
+      get: (ref) => {
+        const key = refKey(ref);
+        const watched = this.#watchOf.get(key);
+        if (watched === undefined || !this.#current.has(watched) || this.#reported.has(key)) return undefined;
+        const missed = this.#whilePaused.get(key);
+        return missed !== undefined ? missed.live : this.#baselines.get(key);
+      },
+    };
+  }
+
   /** Watches `refs` (what the last sync applied), with fresh baselines. */
   async restart(refs: readonly ObjectRef[], options: DriftWatchOptions): Promise<void> {
     await this.stop();
     this.#baselines.clear();
     this.#reported.clear();
     this.#whilePaused.clear();
+    this.#watchOf.clear();
+    this.#current.clear();
     this.#paused = false;
     const controller = new AbortController();
     this.#controller = controller;
     const watched = await this.#plan(refs, options);
-    this.#started = { keys: new Set(watched.flatMap((w) => w.refs.map(refKey))), options };
+    for (const w of watched) for (const ref of w.refs) this.#watchOf.set(refKey(ref), w);
+    this.#started = { keys: new Set(this.#watchOf.keys()), options };
     this.#running = Promise.all(
       watched.map((w) =>
         watchLoop(
@@ -102,8 +130,11 @@ export class DriftWatcher {
           {
             onList: (items) => {
               this.#onList(w, items, options);
+              this.#current.add(w);
             },
             onEvent: (event) => {
+              // Events again after a failure: the watch resumed from its last version, so none was missed.
+              this.#current.add(w);
               this.#compare(
                 refOf(event.object),
                 event.type === 'DELETED' ? undefined : event.object,
@@ -111,6 +142,7 @@ export class DriftWatcher {
               );
             },
             onError: (error) => {
+              this.#current.delete(w);
               options.onError(
                 `watching ${w.info.kind}${w.namespace !== undefined ? ` in ${w.namespace}` : ''} failed`,
                 error,
@@ -125,6 +157,7 @@ export class DriftWatcher {
 
   async stop(): Promise<void> {
     this.#controller?.abort();
+    this.#current.clear();
     await this.#running;
     this.#controller = undefined;
     this.#running = undefined;

@@ -34,7 +34,7 @@ export interface LoopLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface SyncLoopOptions extends Omit<ReconcileContext, 'onProgress'> {
+export interface SyncLoopOptions extends Omit<ReconcileContext, 'onProgress' | 'known'> {
   /** The GitSync's name (in `namespace`). */
   readonly name: string;
   /** Reported as the Events' reportingInstance: the pod's name. */
@@ -278,7 +278,7 @@ export class SyncLoop {
       if (await this.#patchStatus({ conditions })) status = { ...status, conditions };
     };
 
-    this.#drift.beforeSync();
+    const known = this.#drift.beforeSync();
     const startedAt = new Date().toISOString();
     log.info('sync started', { trigger, generation });
     let outcome: ReconcileOutcome;
@@ -287,6 +287,7 @@ export class SyncLoop {
       outcome = await reconcile(this.#kube, gitSync, {
         digests: this.#digests,
         ...this.#options,
+        known,
         signal,
         onProgress: setPhase,
       });
@@ -303,6 +304,8 @@ export class SyncLoop {
     } finally {
       this.#options.onSyncing?.(false);
     }
+    // Discovery is kept between syncs; after a failure (a kind gone, a scope changed) it is asked afresh.
+    if (outcome.phase.kind === 'failed') this.#kube.invalidateDiscovery();
     await this.#patchStatus(statusAfter(status, outcome, generation, requestedAt, startedAt));
     for (const event of outcome.events) {
       this.#options.onEvent?.(event);
