@@ -4,6 +4,7 @@
 import { formatRef, refKey } from '@ferry/shared';
 import type { Health } from '@ferry/shared';
 import { DEFAULT_APPLY_REVISION_OPTIONS } from './engine/apply-revision.ts';
+import type { DesiredMemo } from './engine/desired-memo.ts';
 import type { DigestMemo } from './engine/digest-memo.ts';
 import type { KnownLive } from './engine/live-index.ts';
 import { readGitCredentials } from './git-credentials.ts';
@@ -13,7 +14,7 @@ import type { GitSyncSpec } from './gitsync/types.ts';
 import { waitHealthy } from './engine/wait-healthy.ts';
 import type { KubeApi, KubeObject } from './kube/index.ts';
 import { protectedRefs } from './protected.ts';
-import { DEFAULT_RENDER_OPTIONS, type ParseCache } from './render/index.ts';
+import { DEFAULT_RENDER_OPTIONS, type ParseCache, type RenderMemo } from './render/index.ts';
 import { DEFAULT_FETCH_SOURCE_OPTIONS, SourceError } from './source/index.ts';
 import type { SyncEvent } from './runtime/events.ts';
 import { syncOnce, type SyncReport } from './sync.ts';
@@ -25,6 +26,9 @@ export interface ReconcileContext {
   readonly parseCache: ParseCache;
   /** Manifest digests kept between syncs. */
   readonly digests?: DigestMemo;
+  /** The last render and the desired objects made of it, kept between syncs. */
+  readonly renders?: RenderMemo;
+  readonly desiredObjects?: DesiredMemo;
   /** Namespace-scoped RBAC profile: the only namespaces the agent may list. Empty: cluster-wide. */
   readonly watchNamespaces: readonly string[];
   /** How long applied objects may take to become healthy before the sync is failed. */
@@ -94,6 +98,8 @@ export async function reconcile(
     render: { ...DEFAULT_RENDER_OPTIONS, targetNamespace: spec.targetNamespace },
     parseCache: context.parseCache,
     ...(context.digests !== undefined ? { digests: context.digests } : {}),
+    ...(context.renders !== undefined ? { renders: context.renders } : {}),
+    ...(context.desiredObjects !== undefined ? { desiredObjects: context.desiredObjects } : {}),
     apply: {
       ...DEFAULT_APPLY_REVISION_OPTIONS,
       ignore: spec.drift.ignore,

@@ -4,6 +4,7 @@
 import { refKey, type ObjectRef } from '@ferry/shared';
 import { applyRevision, type ApplyRevisionOptions } from './engine/apply-revision.ts';
 import { resolveDesired } from './engine/desired.ts';
+import type { DesiredMemo } from './engine/desired-memo.ts';
 import type { DigestMemo } from './engine/digest-memo.ts';
 import { deleteObjects } from './engine/prune-objects.ts';
 import type { ChangeSetEntry } from './engine/types.ts';
@@ -15,7 +16,7 @@ import { countContents } from './prune/count-contents.ts';
 import { ALREADY_ABSENT } from './prune/guard-not-ours.ts';
 import { planPrune } from './prune/plan-prune.ts';
 import type { DeletionBudget, PrunePlan, UpstreamStage } from './prune/types.ts';
-import { ParseCache, render, type RenderError, type RenderOptions } from './render/index.ts';
+import { ParseCache, render, RenderMemo, type RenderError, type RenderOptions } from './render/index.ts';
 import { isRenderInput } from './render/index.ts';
 import {
   fetchSource,
@@ -35,6 +36,9 @@ export interface SyncOptions {
   readonly parseCache?: ParseCache;
   /** Manifest digests kept between syncs (the agent's loop passes one; a one-shot sync need not). */
   readonly digests?: DigestMemo;
+  /** The last render and the desired objects made of it, kept between syncs (the agent's loop). */
+  readonly renders?: RenderMemo;
+  readonly desiredObjects?: DesiredMemo;
   readonly apply: ApplyRevisionOptions;
   /** The GitSync this sync acts for: ownership labels name it. */
   readonly owner: SyncIdentity;
@@ -114,8 +118,14 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
   const head = { revision: fetched.revision, commit: fetched.commit, history: fetched.history.relation };
   lap('fetch');
 
-  // 2. Render.
-  const rendered = render(fetched.files, options.render, options.parseCache);
+  // 2. Render (a commit, path and options rendered last time: the same objects again).
+  const renderKey = RenderMemo.keyOf(fetched.commit.sha, options.source.path, options.render);
+  const known = options.renders?.get(renderKey);
+  const rendered =
+    known !== undefined
+      ? { ok: true as const, objects: known }
+      : render(fetched.files, options.render, options.parseCache);
+  if (rendered.ok) options.renders?.set(renderKey, rendered.objects);
   lap('render');
   if (!rendered.ok) {
     return done({
@@ -128,7 +138,10 @@ export async function syncOnce(kube: KubeApi, options: SyncOptions): Promise<Syn
   }
 
   // 3. Resolve kinds and scopes; label for ownership.
-  const desired = await resolveDesired(kube, rendered.objects, options.owner, options.digests);
+  const desired = await resolveDesired(kube, rendered.objects, options.owner, {
+    ...(options.digests !== undefined ? { digests: options.digests } : {}),
+    ...(options.desiredObjects !== undefined ? { desired: options.desiredObjects } : {}),
+  });
   const desiredRefs = desired.objects.map((object) => object.ref);
   lap('resolve');
 

@@ -7,6 +7,7 @@ import { OWNER_NAME_LABEL, OWNER_NAMESPACE_LABEL, type SyncIdentity } from '../i
 import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
 import type { RenderedObject } from '../render/index.ts';
 import { DIGEST_ANNOTATION, manifestDigest } from './digest.ts';
+import type { DesiredMemo } from './desired-memo.ts';
 import type { DigestMemo } from './digest-memo.ts';
 
 export interface DesiredObject {
@@ -44,9 +45,10 @@ export async function resolveDesired(
   kube: KubeApi,
   rendered: readonly RenderedObject[],
   owner: SyncIdentity,
-  /** Digests kept between syncs (the agent's loop passes one); the result is the same without it. */
-  digests?: DigestMemo,
+  /** Kept between syncs (the agent's loop passes them); the result is the same without them. */
+  memos: { readonly digests?: DigestMemo; readonly desired?: DesiredMemo } = {},
 ): Promise<DesiredSet> {
+  const { digests } = memos;
   const fromCrds = crdKinds(rendered);
   const objects: DesiredObject[] = [];
   const unknown: DesiredSet['unknown'][number][] = [];
@@ -83,6 +85,11 @@ export async function resolveDesired(
       });
       continue;
     }
+    const made = memos.desired?.get(object, owner, info);
+    if (made !== undefined) {
+      objects.push(made);
+      continue;
+    }
     const manifest: KubeObject = structuredClone(object.manifest);
     let ref = object.ref;
     if (info !== undefined && !info.namespaced && object.namespaceDefaulted) {
@@ -98,7 +105,9 @@ export async function resolveDesired(
       ...(manifest.metadata.annotations ?? {}),
       [DIGEST_ANNOTATION]: digests?.digest(manifest) ?? manifestDigest(manifest),
     };
-    objects.push({ ref, manifest, source, info });
+    const desired = { ref, manifest, source, info };
+    memos.desired?.set(object, owner, desired);
+    objects.push(desired);
   }
   return { owner, objects, unknown, unresolvedKinds };
 }

@@ -15,3 +15,4 @@ export {
   type RenderResult,
   type SourceLocation,
 } from './types.ts';
+export { RenderMemo } from './render-memo.ts';

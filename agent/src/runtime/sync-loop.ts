@@ -18,6 +18,8 @@ import {
 } from '../gitsync/types.ts';
 import { DEFAULT_INTERVAL_MS } from '../gitsync/parse-spec.ts';
 import { DigestMemo } from '../engine/digest-memo.ts';
+import { DesiredMemo } from '../engine/desired-memo.ts';
+import { RenderMemo } from '../render/index.ts';
 import { reconcile, type ReconcileContext, type ReconcileOutcome } from '../reconcile.ts';
 import type { ReadinessReport } from '../readiness/index.ts';
 import { DriftKeeper, type DriftOutcome } from './drift-keeper.ts';
@@ -34,7 +36,10 @@ export interface LoopLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface SyncLoopOptions extends Omit<ReconcileContext, 'onProgress' | 'known'> {
+export interface SyncLoopOptions extends Omit<
+  ReconcileContext,
+  'onProgress' | 'known' | 'digests' | 'renders' | 'desiredObjects'
+> {
   /** The GitSync's name (in `namespace`). */
   readonly name: string;
   /** Reported as the Events' reportingInstance: the pod's name. */
@@ -63,6 +68,9 @@ export class SyncLoop {
   readonly #readiness: ReadinessKeeper;
   /** Digests of the manifests of the last syncs: an unchanged revision computes none again. */
   readonly #digests = new DigestMemo();
+  /** The last render and the desired objects made of it: a sync of the same commit makes neither again. */
+  readonly #renders = new RenderMemo();
+  readonly #desiredObjects = new DesiredMemo();
   #pending: Trigger | undefined = 'start';
   #wake: (() => void) | undefined;
   /** What the last sync started from: a GitSync seen later with the same values needs no sync. */
@@ -286,6 +294,8 @@ export class SyncLoop {
     try {
       outcome = await reconcile(this.#kube, gitSync, {
         digests: this.#digests,
+        renders: this.#renders,
+        desiredObjects: this.#desiredObjects,
         ...this.#options,
         known,
         signal,
