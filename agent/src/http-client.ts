@@ -10,7 +10,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type ConnectionOptions } from 'node:tls';
 
 export interface HttpClientOptions {
   readonly ca?: string | undefined;
@@ -63,10 +63,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     maxFreeSockets: options.connections ?? 8,
     timeout: options.keepAliveMs ?? 30_000,
   };
-  const tls = {
+  const material = {
     ...(options.ca !== undefined ? { ca: options.ca } : {}),
     ...(options.cert !== undefined ? { cert: options.cert } : {}),
     ...(options.key !== undefined ? { key: options.key } : {}),
+  };
+  // Made once: otherwise every new connection parses the CA and the key again.
+  const tls = {
+    ...material,
+    secureContext: createSecureContext(material),
     rejectUnauthorized: options.rejectUnauthorized ?? true,
   };
   const http = new HttpAgent(agentOptions);
@@ -166,7 +171,7 @@ function splitBracketed(entry: string): [string, string | undefined] {
 async function openTunnel(
   proxy: URL,
   target: URL,
-  tls: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean },
+  tls: ConnectionOptions,
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<Socket> {
