@@ -66,7 +66,14 @@ export async function startHub(
     shared: webhookSecrets.shared !== undefined,
     repositories: webhookSecrets.byRepo.size,
   });
-  const store = openStore({ path: config.dbPath });
+  const store = openStore({
+    path: config.dbPath,
+    checkpointer: {
+      onError: (error) => {
+        log.error('the WAL checkpoint worker failed', { error });
+      },
+    },
+  });
   let events: ClusterStream | undefined;
   try {
     const admin = ensureAdminToken(store, { envToken: config.adminToken, now: now() });

@@ -1,5 +1,6 @@
-// The only module that imports better-sqlite3 (STYLE.md lesson 7). It opens the hub's database file with
-// the settings that make an acknowledged write durable, and hands the rest of the store a narrow Db.
+// The only module that imports better-sqlite3 (STYLE.md lesson 7), with checkpoint-worker.ts, the thread
+// that checkpoints the same file (checkpointer.ts). It opens the hub's database file with the settings
+// that make an acknowledged write durable, and hands the rest of the store a narrow Db.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -59,6 +60,11 @@ export const CACHE_KIB = 64 * 1024;
 export interface OpenOptions {
   /** How the WAL file is synced (tests count the syncs); fdatasync by default. */
   readonly walSync?: FileSync;
+  /**
+   * SQLite's wal_autocheckpoint: the WAL size (frames) at which a commit checkpoints, on the thread that
+   * commits. 0: never, the checkpointer's worker does (checkpointer.ts). SQLite's 1000 by default.
+   */
+  readonly autoCheckpointPages?: number;
 }
 
 /**
@@ -83,6 +89,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma(`cache_size = -${CACHE_KIB}`);
+    if (options.autoCheckpointPages !== undefined) {
+      db.pragma(`wal_autocheckpoint = ${options.autoCheckpointPages}`);
+    }
   } catch (error) {
     db.close();
     throw error;

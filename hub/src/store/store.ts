@@ -2,6 +2,12 @@
 // transaction (or one statement); the rest of the hub never sees SQL or better-sqlite3.
 import { apiTokenMethods, type ApiTokenMethods } from './api-tokens.ts';
 import { batchMethods, type BatchMethods } from './batch.ts';
+import {
+  startCheckpointer,
+  type Checkpointer,
+  type CheckpointerOptions,
+  type CheckpointerStatus,
+} from './checkpointer.ts';
 import { clusterListMethods, type ClusterListMethods } from './cluster-list.ts';
 import { clusterMethods, type ClusterMethods } from './clusters.ts';
 import { DEFAULT_STORE_LIMITS, type StoreContext, type StoreLimits } from './context.ts';
@@ -24,6 +30,11 @@ export interface StoreOptions {
   readonly limits?: Partial<StoreLimits>;
   /** For tests of migrating: the migrations to run instead of MIGRATIONS. */
   readonly migrations?: readonly Migration[];
+  /**
+   * WAL checkpoints on a worker thread (checkpointer.ts), with these options, or false: SQLite's own,
+   * inside the commits, on the main thread. Set onError to hear of a worker that died.
+   */
+  readonly checkpointer?: Partial<CheckpointerOptions> | false;
 }
 
 export interface StoreAdmin {
@@ -44,6 +55,9 @@ export interface StoreAdmin {
   persist(): Promise<void>;
   /** The same, blocking the caller until the disk has it; throws when the disk refused. */
   persistNow(): void;
+  /** The checkpoint worker's state and counts; undefined when the store was opened without one. */
+  checkpointerStatus(): CheckpointerStatus | undefined;
+  /** Stops the checkpoint worker, then closes the connection (which checkpoints and removes the WAL). */
   close(): void;
 }
 
@@ -65,10 +79,18 @@ export type Store = StoreAdmin &
 
 /** Opens (creating and migrating if needed) the hub's database. Throws StoreError for a newer schema. */
 export function openStore(options: StoreOptions): Store {
-  const db = openDatabase(options.path);
+  const checkpointerOptions = options.checkpointer;
+  const db = openDatabase(options.path, checkpointerOptions === false ? {} : { autoCheckpointPages: 0 });
   let migration: MigrationOutcome;
   try {
     migration = migrate(db, options.migrations ?? MIGRATIONS);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  let checkpointer: Checkpointer | undefined;
+  try {
+    checkpointer = checkpointerOptions === false ? undefined : startCheckpointer(db, checkpointerOptions);
   } catch (error) {
     db.close();
     throw error;
@@ -96,7 +118,9 @@ export function openStore(options: StoreOptions): Store {
     persistNow: () => {
       db.persistNow();
     },
+    checkpointerStatus: () => checkpointer?.status(),
     close: () => {
+      checkpointer?.stop();
       db.close();
     },
   };
