@@ -6,6 +6,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from './ws-client.ts';
+import { HUB_NODE_OPTIONS } from '../../hub/src/node-options.ts';
 
 export interface HubOptions {
   readonly dataDir: string;
@@ -55,6 +56,8 @@ export class HubProcess {
     const child = spawn(
       process.execPath,
       [
+        // As the hub's image runs it, then the benchmark's own (a profiler, another setting to compare).
+        ...HUB_NODE_OPTIONS.split(' '),
         ...options.nodeFlags,
         '--import',
         'tsx',

@@ -1,9 +1,10 @@
-// The hub from the build output, as its image's entrypoint runs it (`node hub/dist/main.js`): on
+// The hub from the build output, as its image's entrypoint runs it (`node hub/dist/main.js`, its NODE_OPTIONS): on
 // 127.0.0.1 and a free port, its SQLite file under the state folder, the public URL written into
 // install manifests, and an admin API token generated here and given in FERRY_HUB_ADMIN_TOKEN.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { HUB_NODE_OPTIONS } from '../../hub/src/node-options.ts';
 import { freePort } from '../../test/harness/src/index.ts';
 import { QuickstartError } from './errors.ts';
 import { BUILT, REPO_ROOT, type StateLayout } from './layout.ts';
@@ -43,6 +44,7 @@ export async function startHub(layout: StateLayout, signal: AbortSignal): Promis
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      NODE_OPTIONS: HUB_NODE_OPTIONS,
       FERRY_HUB_ADMIN_TOKEN: adminToken,
     },
     cwd: REPO_ROOT,

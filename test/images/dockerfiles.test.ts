@@ -21,6 +21,7 @@ import {
   type PackageJson,
 } from './images.ts';
 import { imageUser, symbolicLinks } from './runtime.ts';
+import { HUB_NODE_OPTIONS } from '../../hub/src/node-options.ts';
 
 /** node:20, node:20.19.5, with a Debian release and optionally -slim and a digest. */
 const NODE_IMAGE =
@@ -203,6 +204,10 @@ describe('the images and what runs them', () => {
     });
     const cache = container.env.find((e) => e.name === 'FERRY_CACHE_DIR')?.value;
     assert.equal(stageEnv(image.final).FERRY_CACHE_DIR, cache);
+  });
+
+  it("the hub's image runs Node with the hub's V8 options (what the quick start and the scale benchmark use)", () => {
+    assert.equal(stageEnv(loadImage(imageSpec('hub')).final).NODE_OPTIONS, HUB_NODE_OPTIONS);
   });
 
   it("the hub's image keeps its database in a volume where FERRY_HUB_DATA points, owned by its user", () => {
