@@ -50,7 +50,7 @@ RUN cd /out/node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3 \
 FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim
 # NODE_OPTIONS: hub/src/node-options.ts says why (a young generation sized for the ingest).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=64 \
+    NODE_OPTIONS=--max-semi-space-size=32 \
     HOME=/tmp \
     FERRY_HUB_DATA=/var/lib/ferry-hub
 # The database's folder, owned by the hub's user (a volume mounted there starts with this owner), and
