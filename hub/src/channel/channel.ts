@@ -39,9 +39,11 @@ const FRAME_SLICE_MS = 5;
 
 /**
  * Bytes of frames waiting to be read above which the links that send are stopped (the commit queue's
- * highWaterBytes when lower): some 500 full snapshots, a fraction of a second of reading.
+ * highWaterBytes when lower): some 125 full snapshots, a quarter of a second of reading. Waiting frames
+ * live in V8's young generation, which every scavenge copies: more waiting only made a hub that fell
+ * behind slower (bench/RESULTS.md, 16 MiB before).
  */
-const FRAME_HIGH_WATER_BYTES = 16 * 1024 * 1024;
+const FRAME_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 /** The most characters a refresh hint's reason holds on the wire (BOUNDS.reason). */
 const MAX_REFRESH_REASON = 128;

@@ -99,11 +99,12 @@ export const DEFAULT_FLUSH_MAX_WEIGHT = 5000;
 export const DEFAULT_FLUSH_TARGET_MS = 10;
 
 /**
- * Rows of work queued above which the hub stops reading agents: some 100 full snapshots, a few tenths of
- * a second of commits. Reading more only makes frames wait, parsed and in memory, while the event loop
- * is taken by reading them.
+ * Rows of work queued above which the hub stops reading agents: some 25 full snapshots, about 50 ms of
+ * commits (still several commits' worth). Reading more only makes frames wait, parsed and in memory
+ * (copied by every scavenge), while the event loop is taken by reading them (20,000 before: see
+ * bench/RESULTS.md).
  */
-export const DEFAULT_HIGH_WATER_WEIGHT = 20_000;
+export const DEFAULT_HIGH_WATER_WEIGHT = 5_000;
 
 function outcomeOf(result: Extract<BatchResult, { ok: true }>, client: QueueClient): StoredOutcome {
   return {

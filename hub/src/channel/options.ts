@@ -34,7 +34,7 @@ export interface ChannelOptions {
   readonly highWaterRecords?: number;
   /** Backpressure: the same in bytes of queued frames (default 64 MiB). */
   readonly highWaterBytes?: number;
-  /** Backpressure: the same in rows of work queued (default 20,000: some 100 full snapshots). */
+  /** Backpressure: the same in rows of work queued (default 5,000: some 25 full snapshots). */
   readonly highWaterWeight?: number;
   /** close(): how long to wait for agents to answer the close before cutting their links (default 5 s). */
   readonly closeTimeoutMs?: number;
