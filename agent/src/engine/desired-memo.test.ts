@@ -2,20 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OWNER_NAME_LABEL } from '../inventory/types.ts';
 import type { KubeApi, ResourceInfo } from '../kube/index.ts';
+import { configMapInfo as configMaps, configMapRef } from '../kube/testing/config-maps.ts';
 import { RenderMemo, type RenderedObject } from '../render/index.ts';
 import { resolveDesired } from './desired.ts';
 import { DesiredMemo } from './desired-memo.ts';
 
-const configMaps = (): ResourceInfo => ({
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  resource: 'configmaps',
-  namespaced: true,
-  verbs: ['get', 'list'],
-});
 const rendered = (name: string): RenderedObject => ({
-  ref: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'n', name },
+  ref: configMapRef(name),
   manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'n' }, data: { a: '1' } },
   source: { file: 'app.yaml', line: 1 },
   namespaceDefaulted: false,

@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { refKey, type ObjectRef } from '@ferry/shared';
-import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
+import type { KubeApi, KubeObject } from '../kube/index.ts';
+import { configMapInfo, configMapRef as ref } from '../kube/testing/config-maps.ts';
 import { indexOwned, type KnownLive } from './live-index.ts';
 
-const configMaps: ResourceInfo = {
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  resource: 'configmaps',
-  namespaced: true,
-  verbs: ['get', 'list'],
-};
-const ref = (name: string): ObjectRef => ({
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  namespace: 'n',
-  name,
-});
+const configMaps = configMapInfo();
 const object = (name: string, value: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',

@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ObjectRef } from '@ferry/shared';
 import type { DriftReport } from '../drift/index.ts';
 import type { KubeApi, KubeObject, ResourceInfo, WatchEvent } from '../kube/index.ts';
+import { configMapInfo, configMapRef as ref } from '../kube/testing/config-maps.ts';
 import { DriftWatcher, type DriftWatchOptions } from './drift-watch.ts';
 
-const info: ResourceInfo = {
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  resource: 'configmaps',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-};
-const ref = (name: string): ObjectRef => ({
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  namespace: 'n',
-  name,
-});
+const info = configMapInfo();
 const object = (name: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
