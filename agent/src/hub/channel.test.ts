@@ -293,6 +293,44 @@ describe('hub channel: the session', () => {
     }
   });
 
+  it('waits from the start again after a connection on which the hub stored something, and longer each time against one that stored nothing', async () => {
+    const r = await rig({ prepare: (hub) => hub.tokens.set(TOKEN, 'ok') });
+    const entries = (): Record<string, unknown>[] =>
+      r.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const welcomed = (n: number) =>
+      waitFor(
+        `connection ${n} welcomed`,
+        () => entries().filter((e) => e.msg === 'connected to the hub').length === n,
+      );
+    // The rig's backoff: ceilings 20, 40, 80, 160, 200 ms, and random() = 0.5 waits half of each.
+    const waits = (): unknown[] =>
+      entries()
+        .filter((entry) => entry.msg === 'the connection to the hub ended')
+        .map((entry) => entry.retryInMs);
+    try {
+      for (let round = 1; round <= 3; round++) {
+        await welcomed(round);
+        r.reporter.eventRecorded({ reason: 'Applied', type: 'Normal', message: `round ${round}` });
+        await r.reporter.settled();
+        await waitFor(
+          `round ${round} stored and acknowledged`,
+          () => r.hub.storedOf('event').length === round && r.reporter.outbox.inFlight === 0,
+        );
+        r.hub.dropAgent();
+      }
+      await welcomed(4);
+      assert.deepEqual(waits(), [10, 10, 10], 'a hub that stored our messages restarts the waits');
+      for (let round = 4; round <= 6; round++) {
+        await welcomed(round);
+        r.hub.dropAgent();
+      }
+      await welcomed(7);
+      assert.deepEqual(waits(), [10, 10, 10, 20, 40, 80], 'welcomed but nothing stored: the waits grow');
+    } finally {
+      await r.stop();
+    }
+  });
+
   it('acts on one refresh hint at once, defers the next to the end of the interval and folds the rest into it', async () => {
     const r = await rig({
       hub: { limits: { refreshMinIntervalSeconds: 3600 } },

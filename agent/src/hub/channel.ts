@@ -63,6 +63,8 @@ interface Ended {
   readonly reason: string;
   readonly error: Error | undefined;
   readonly welcomed: boolean;
+  /** The hub acknowledged at least one of our messages on the connection: it was working. */
+  readonly served: boolean;
   readonly lastedMs: number;
   readonly because: string | undefined;
 }
@@ -119,7 +121,10 @@ export class HubChannel {
     }
     const ended = await this.#connect(this.#credential, facts, signal, requestSync);
     if (signal.aborted) return 0;
-    if (ended.welcomed && ended.lastedMs >= this.#timeouts.stableMs) this.#backoff.reset();
+    // A hub that stored what we sent was working: its restart (a crash, an upgrade) is no reason to wait
+    // longer each time. One that welcomes and drops us before storing anything (a crash on our resend,
+    // say) must last `stableMs` to count, so the waits keep growing against it.
+    if (ended.welcomed && (ended.served || ended.lastedMs >= this.#timeouts.stableMs)) this.#backoff.reset();
     if (ended.code === CLOSE_CODES.unauthorized) return this.#unauthorized();
     return this.#afterClose(ended);
   }
@@ -189,6 +194,7 @@ export class HubChannel {
               reason,
               error,
               welcomed: session?.welcomed === true,
+              served: (session?.acknowledged ?? 0) > 0,
               lastedMs: Date.now() - started,
               because: session?.endedBecause,
             });

@@ -70,6 +70,8 @@ export class Session {
   #helloAt = 0;
   /** Why the session ended on our side, for the channel's log line. */
   #endedBecause: string | undefined;
+  /** Messages of the outbox the hub acknowledged on this connection (the hello is not one). */
+  #acknowledged = 0;
 
   constructor(socket: Pick<HubSocket, 'send' | 'close' | 'terminate'>, options: SessionOptions) {
     this.#socket = socket;
@@ -90,6 +92,11 @@ export class Session {
 
   get endedBecause(): string | undefined {
     return this.#endedBecause;
+  }
+
+  /** How many of our messages the hub stored and acknowledged on this connection. */
+  get acknowledged(): number {
+    return this.#acknowledged;
   }
 
   /** The upgrade succeeded: unacked messages become resends, and the hello goes first. */
@@ -194,6 +201,7 @@ export class Session {
           return;
         }
         for (const acked of this.#options.reporter.outbox.ack(message.body.seq)) {
+          this.#acknowledged++;
           // What the hub has stored for good (the end-to-end crash test reads these lines).
           if (acked.message.type === 'syncReport')
             this.#options.log.debug('hub acknowledged a sync report', {
