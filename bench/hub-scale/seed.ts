@@ -44,9 +44,9 @@ export function seedFleet(dbPath: string, count: number, agentsFile: string): Se
         now,
       );
       if (!created.ok) throw new Error(`seeding cluster ${name}: ${created.reason}`);
-      const token = newToken();
+      const token = newToken('enrollment');
       store.issueEnrollmentToken(name, digest(token), enrollmentExpiry(now), now);
-      const credential = newToken();
+      const credential = newToken('api');
       const redeemed = store.redeemEnrollment(digest(token), digest(credential), now);
       if (!redeemed.ok) throw new Error(`seeding cluster ${name}: enrollment ${redeemed.reason}`);
       agents.push({ name, credential, clusterUid: randomUUID() });

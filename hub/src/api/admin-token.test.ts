@@ -20,7 +20,7 @@ describe('the first admin token', () => {
   it('creates it from the environment without returning it (the operator has it)', () => {
     const { store, cleanup } = tempStore();
     after(cleanup);
-    const envToken = newToken();
+    const envToken = newToken('api');
     assert.deepEqual(ensureAdminToken(store, { envToken, now: T0 }), { created: true, name: 'admin' });
     assert.equal(store.apiTokenRole(digest(envToken)), 'admin');
     assert.deepEqual(ensureAdminToken(store, { envToken, now: T0 }), { created: false, name: 'admin' });
@@ -30,7 +30,7 @@ describe('the first admin token', () => {
     const { store, cleanup } = tempStore();
     after(cleanup);
     ensureAdminToken(store, { now: T0 });
-    const envToken = newToken();
+    const envToken = newToken('api');
     assert.deepEqual(ensureAdminToken(store, { envToken, now: T0 }), { created: true, name: 'admin-2' });
     assert.equal(store.apiTokenRole(digest(envToken)), 'admin');
   });
@@ -38,7 +38,7 @@ describe('the first admin token', () => {
   it('refuses an environment token that was revoked: it must not come back', () => {
     const { store, cleanup } = tempStore();
     after(cleanup);
-    const envToken = newToken();
+    const envToken = newToken('api');
     ensureAdminToken(store, { envToken, now: T0 });
     store.revokeApiToken('admin', T0);
     assert.throws(

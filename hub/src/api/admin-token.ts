@@ -6,7 +6,7 @@ import { digest, newToken } from '../crypto.ts';
 import type { Store } from '../store/index.ts';
 
 export const ADMIN_TOKEN_NAME = 'admin';
-/** An environment token must be at least this long (the hub's own are 43 characters). */
+/** An environment token must be at least this long (the hub's own are 47 characters). */
 export const ENV_TOKEN_MIN = 32;
 const ENV_TOKEN_MAX = 512;
 /** How many `admin-N` names are tried when `admin` is taken by another token. */
@@ -65,7 +65,7 @@ export function ensureAdminToken(store: Store, options: EnsureAdminTokenOptions)
   const anyActive = store.listApiTokens().some((token) => token.revokedAt === undefined);
   if (envToken === undefined) {
     if (anyActive) return { created: false, name: ADMIN_TOKEN_NAME };
-    const token = newToken();
+    const token = newToken('api');
     return { created: true, token, name: createAdmin(store, digest(token), now) };
   }
   checkEnvToken(envToken);

@@ -37,7 +37,7 @@ describe('adding a cluster and issuing its one-time enrollment token', () => {
     assert.equal(added.cluster.targetNamespace, '');
     assert.equal(added.cluster.stale, false);
     const { token, expiresAt, installUrl } = added.enrollment;
-    assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(token, /^fye_[A-Za-z0-9_-]{43}$/);
     assert.equal(expiresAt, new Date(now.getTime() + ENROLLMENT_TTL_MS).toISOString());
     assert.equal(installUrl, `${PUBLIC_URL}/install/${token}`);
     // The store keeps only the token's digest, and the token names this cluster.

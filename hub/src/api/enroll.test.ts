@@ -13,7 +13,7 @@ describe("the agent's enrollment exchange", () => {
     return issueToken(name, expiresAt, issuedAt);
   };
   const issueToken = (name: string, expiresAt = at(3600), issuedAt = at(0)): string => {
-    const token = newToken();
+    const token = newToken('enrollment');
     tokens.push(token);
     assert.equal(t.store.issueEnrollmentToken(name, digest(token), expiresAt, issuedAt), true);
     return token;
@@ -30,7 +30,7 @@ describe("the agent's enrollment exchange", () => {
 
   it('trades the token and the credential digest for the cluster name', async () => {
     const token = clusterWithToken('fresh');
-    const credential = digest(newToken());
+    const credential = digest(newToken('api'));
     const answer = await enroll(token, credential);
     assert.equal(answer.status, 200);
     assert.deepEqual(answer.json, { cluster: 'fresh' });
@@ -43,7 +43,7 @@ describe("the agent's enrollment exchange", () => {
 
   it('answers the same again for the same digest (the agent crashed before it saved the answer)', async () => {
     const token = clusterWithToken('retried');
-    const credential = digest(newToken());
+    const credential = digest(newToken('api'));
     for (let i = 0; i < 3; i += 1) {
       const answer = await enroll(token, credential);
       assert.equal(answer.status, 200);
@@ -53,8 +53,8 @@ describe("the agent's enrollment exchange", () => {
 
   it('refuses the used token for any other credential: reason used', async () => {
     const token = clusterWithToken('stolen');
-    assert.equal((await enroll(token, digest(newToken()))).status, 200);
-    const thief = digest(newToken());
+    assert.equal((await enroll(token, digest(newToken('api')))).status, 200);
+    const thief = digest(newToken('api'));
     assert.deepEqual(await refusal(enroll(token, thief)), {
       reason: 'used',
       message: 'the enrollment token was already traded for another credential, or its agent has connected',
@@ -64,7 +64,7 @@ describe("the agent's enrollment exchange", () => {
 
   it('refuses the token for good once the agent has connected with its credential', async () => {
     const token = clusterWithToken('connected');
-    const credential = digest(newToken());
+    const credential = digest(newToken('api'));
     assert.equal((await enroll(token, credential)).status, 200);
     const hello = {
       credentialDigest: credential,
@@ -77,7 +77,7 @@ describe("the agent's enrollment exchange", () => {
   });
 
   it('refuses a token it never issued: reason unknown', async () => {
-    assert.deepEqual(await refusal(enroll(newToken(), digest(newToken()))), {
+    assert.deepEqual(await refusal(enroll(newToken('api'), digest(newToken('api')))), {
       reason: 'unknown',
       message: 'the enrollment token is not one this hub issued',
     });
@@ -85,18 +85,18 @@ describe("the agent's enrollment exchange", () => {
 
   it('refuses an expired token: reason expired', async () => {
     const token = clusterWithToken('expired', at(599));
-    assert.equal((await refusal(enroll(token, digest(newToken())))).reason, 'expired');
+    assert.equal((await refusal(enroll(token, digest(newToken('api'))))).reason, 'expired');
   });
 
   it('refuses a token superseded by a newer one: reason superseded; the newer one works', async () => {
     const first = clusterWithToken('superseded');
     const second = issueToken('superseded', at(3600), at(1));
-    assert.equal((await refusal(enroll(first, digest(newToken())))).reason, 'superseded');
-    assert.equal((await enroll(second, digest(newToken()))).status, 200);
+    assert.equal((await refusal(enroll(first, digest(newToken('api'))))).reason, 'superseded');
+    assert.equal((await enroll(second, digest(newToken('api')))).status, 200);
   });
 
   it("refuses a credential digest that is another cluster's credential: reason credential-in-use", async () => {
-    const credential = digest(newToken());
+    const credential = digest(newToken('api'));
     assert.equal((await enroll(clusterWithToken('owner'), credential)).status, 200);
     const refused = await refusal(enroll(clusterWithToken('claimer'), credential));
     assert.equal(refused.reason, 'credential-in-use');

@@ -22,7 +22,7 @@ export function issueEnrollment(
   { store, now, config }: Pick<AppDeps, 'store' | 'now' | 'config'>,
   cluster: string,
 ): EnrollmentJson {
-  const token = newToken();
+  const token = newToken('enrollment');
   const issuedAt = now();
   const expiresAt = enrollmentExpiry(issuedAt, config.enrollmentTtlMs);
   if (!store.issueEnrollmentToken(cluster, digest(token), expiresAt, issuedAt))

@@ -9,7 +9,7 @@ describe('serving the install manifest at its one-time token', () => {
   after(t.cleanup);
   const tokens: string[] = [];
   const issue = (name: string, expiresAt = at(3600), issuedAt = at(0)): string => {
-    const token = newToken();
+    const token = newToken('enrollment');
     tokens.push(token);
     t.store.issueEnrollmentToken(name, digest(token), expiresAt, issuedAt);
     return token;
@@ -33,14 +33,14 @@ describe('serving the install manifest at its one-time token', () => {
     }
     // Still good for the agent's exchange.
     const enrolled = await t.request('POST', '/api/v1/enroll', {
-      body: { token, credentialDigest: digest(newToken()) },
+      body: { token, credentialDigest: digest(newToken('api')) },
     });
     assert.equal(enrolled.status, 200);
   });
 
   it('serves nothing for a used token: 404', async () => {
     const token = issue('used');
-    t.store.redeemEnrollment(digest(token), digest(newToken()), at(1));
+    t.store.redeemEnrollment(digest(token), digest(newToken('api')), at(1));
     const answer = await t.request('GET', `/install/${token}`);
     assert.equal(answer.status, 404);
     assert.deepEqual(errorOf(answer), {
@@ -54,7 +54,7 @@ describe('serving the install manifest at its one-time token', () => {
     const superseded = issue('superseded');
     issue('superseded', at(3600), at(1));
     const cases = [
-      [newToken(), 'is not one this hub issued'],
+      [newToken('api'), 'is not one this hub issued'],
       ['x'.repeat(300), 'is not one this hub issued'],
       [expired, 'has expired'],
       [superseded, 'was replaced by a newer one'],
@@ -87,7 +87,7 @@ describe('an install manifest that fails to render', () => {
   addPendingCluster(t.store, 'pending');
 
   it('answers 500 internal, with no detail in the answer and the cause in the log', async () => {
-    const token = newToken();
+    const token = newToken('enrollment');
     t.store.issueEnrollmentToken('pending', digest(token), at(3600), at(0));
     const answer = await t.request('GET', `/install/${token}`);
     assert.equal(answer.status, 500);

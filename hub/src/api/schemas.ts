@@ -21,7 +21,7 @@ export const PAGE_MAX = 500;
 export const PAGE_DEFAULT = 100;
 /** A cursor is opaque, but bounded. */
 const CURSOR_MAX = 1024;
-/** One-time enrollment tokens are 43 characters; anything much longer is not one. */
+/** One-time enrollment tokens are 47 characters; anything much longer is not one. */
 const ENROLLMENT_TOKEN_MAX = 256;
 
 const text = (): z.ZodString =>

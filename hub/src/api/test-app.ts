@@ -97,8 +97,8 @@ export function testApp(options: TestAppOptions = {}): TestApp {
   let now = options.now ?? new Date(startedAt.getTime() + 600_000);
   const channel = channelDouble();
   const logLines: string[] = [];
-  const adminToken = newToken();
-  const viewerToken = newToken();
+  const adminToken = newToken('api');
+  const viewerToken = newToken('api');
   store.createApiToken({ digest: digest(adminToken), name: 'ann', role: 'admin' }, T0);
   store.createApiToken({ digest: digest(viewerToken), name: 'vic', role: 'viewer' }, T0);
   const app = createApp({
@@ -173,8 +173,8 @@ export interface EnrolledOptions {
 /** A cluster whose agent enrolled, said hello and reported, all at heardAt. */
 export function addEnrolledCluster(store: Store, name: string, options: EnrolledOptions): void {
   addPendingCluster(store, name, options.labels);
-  const token = digest(newToken());
-  const credential = digest(newToken());
+  const token = digest(newToken('api'));
+  const credential = digest(newToken('api'));
   store.issueEnrollmentToken(name, token, at(3600), T0);
   if (!store.redeemEnrollment(token, credential, T0).ok) throw new Error(`fixture: ${name} did not enroll`);
   const epoch = `epoch-${name}`;

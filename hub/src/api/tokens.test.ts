@@ -18,7 +18,7 @@ describe("people's API tokens", () => {
     created.push(body.token);
     assert.equal(body.name, 'ci.deploy');
     assert.equal(body.role, 'viewer');
-    assert.match(body.token, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(body.token, /^fya_[A-Za-z0-9_-]{43}$/);
     const whoami = await t.request('GET', '/api/v1/whoami', { token: body.token });
     assert.deepEqual(whoami.json, { name: 'ci.deploy', role: 'viewer' });
   });

@@ -156,8 +156,8 @@ describe('the hub killed with SIGKILL while an agent streams', () => {
     const setup = openStore({ path });
     const now = new Date();
     setup.createCluster(newCluster(CLUSTER), now);
-    const token = newToken();
-    const credential = newToken();
+    const token = newToken('enrollment');
+    const credential = newToken('api');
     setup.issueEnrollmentToken(CLUSTER, digest(token), enrollmentExpiry(now), now);
     assert.ok(setup.redeemEnrollment(digest(token), digest(credential), now).ok);
     setup.close();

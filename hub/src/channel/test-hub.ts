@@ -71,9 +71,9 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     enroll: (name) => {
       const now = new Date();
       store.createCluster(newCluster(name), now);
-      const token = newToken();
+      const token = newToken('enrollment');
       store.issueEnrollmentToken(name, digest(token), enrollmentExpiry(now), now);
-      const credential = newToken();
+      const credential = newToken('api');
       const redeemed = store.redeemEnrollment(digest(token), digest(credential), now);
       if (!redeemed.ok) throw new Error(`could not enroll ${name}: ${redeemed.reason}`);
       return { name, credential, clusterUid: randomUUID() };

@@ -72,8 +72,8 @@ describe('ferry against a real hub', () => {
   let home: string;
   let env: Record<string, string>;
   let shipped: StaticManifest;
-  const adminToken = newToken();
-  const viewerToken = newToken();
+  const adminToken = newToken('api');
+  const viewerToken = newToken('api');
   const firstManifest: { token?: string } = {};
 
   before(async () => {
@@ -132,7 +132,10 @@ describe('ferry against a real hub', () => {
 
   it('ferry login refuses a token the hub does not know, exit 4, and saves nothing', async () => {
     const config = join(home, 'refused.json');
-    const run = await ferry(['login', '--hub', hub, '--token', newToken()], { ...env, FERRY_CONFIG: config });
+    const run = await ferry(['login', '--hub', hub, '--token', newToken('api')], {
+      ...env,
+      FERRY_CONFIG: config,
+    });
     assert.equal(run.code, EXIT.unauthorized);
     assert.match(run.stderr, /^ferry: the hub at .* refused the token/);
     assert.throws(() => statSync(config));

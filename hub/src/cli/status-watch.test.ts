@@ -17,7 +17,7 @@ import { newCluster } from '../store/test-store.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const ADMIN = newToken();
+const ADMIN = newToken('api');
 
 describe('ferry status --watch against a real hub', () => {
   let dir: string;

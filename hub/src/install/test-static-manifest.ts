@@ -18,7 +18,7 @@ export async function shippedStaticManifest(): Promise<StaticManifest> {
   return loadStaticManifest();
 }
 
-/** A token shaped like the hub's (43 base64url characters); not a real one. */
+/** A token of base64url characters like the hub's (without their prefix); not a real one. */
 export const SAMPLE_TOKEN = 'TESTtokenTESTtokenTESTtokenTESTtokenTESTtok';
 
 export const SAMPLE_CA = `-----BEGIN CERTIFICATE-----

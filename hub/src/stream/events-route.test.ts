@@ -22,7 +22,7 @@ import { newCluster } from '../store/test-store.ts';
 import { eventReader } from './test-stream.ts';
 
 const QUEUE_BYTES = 16 * 1024;
-const ADMIN = newToken();
+const ADMIN = newToken('api');
 
 type Reader = ReturnType<typeof eventReader>;
 
@@ -67,9 +67,9 @@ describe('GET /api/v1/events on a real hub', () => {
     });
     const now = new Date();
     hub.store.createCluster(newCluster('c1', { env: 'prod' }), now);
-    const token = newToken();
+    const token = newToken('enrollment');
     hub.store.issueEnrollmentToken('c1', digest(token), enrollmentExpiry(now), now);
-    credential = newToken();
+    credential = newToken('api');
     assert.ok(hub.store.redeemEnrollment(digest(token), digest(credential), now).ok);
     hub.events.changed(['c1']);
   });

@@ -14,7 +14,7 @@ const WHY_NOT: Readonly<Record<EnrollmentTokenRefusal, string>> = {
   superseded: 'was replaced by a newer one',
 };
 
-/** Tokens the hub makes are 43 characters of base64url; a longer path is not looked up. */
+/** Tokens the hub makes are 47 characters (a prefix and base64url); a longer path is not looked up. */
 const INSTALL_TOKEN_MAX = 256;
 
 export function installRoutes({ store, now, renderInstall, log }: AppDeps): Hono<AppEnv> {

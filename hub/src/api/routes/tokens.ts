@@ -14,7 +14,7 @@ export function tokenRoutes({ store, now, log }: AppDeps): Hono<AppEnv> {
   routes.post('/tokens', async (c) => {
     readQuery(c, noQuerySchema);
     const { name, role } = await readBody(c, createTokenBodySchema);
-    const token = newToken();
+    const token = newToken('api');
     const created = store.createApiToken({ digest: digest(token), name, role }, now());
     if (!created.ok) throw new ApiError('conflict', `API token ${name} already exists (revoke it first)`);
     log.info('API token created', { name, role, by: c.get('caller').name });
