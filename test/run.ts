@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildStale } from './built.ts';
 import { Harness } from './harness/src/harness.ts';
 import { isAlive } from './harness/src/process.ts';
 
@@ -122,6 +123,8 @@ async function main(argv: string[]): Promise<number> {
 
   try {
     if (e2e.length > 0) {
+      // The suites run ferry-agent and ferry-hub from dist: build what is older than its sources.
+      await buildStale(ROOT, (line) => process.stdout.write(`${line}\n`));
       // The hub serves the release's static install manifest: render it from deploy/agent as it is now.
       const { buildStaticManifest } = await import('../hub/src/install/index.ts');
       await buildStaticManifest({});

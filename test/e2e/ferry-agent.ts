@@ -1,16 +1,12 @@
-// Runs `ferry-agent` from source, as a pipeline would run the built command, for the CLI suites.
+// Runs `ferry-agent` as a pipeline would run the built command, for the CLI suites: the package's build
+// output, which the test runner rebuilds first when a source is newer (test/built.ts).
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-export const FERRY_AGENT_MAIN = join(REPO_ROOT, 'agent', 'src', 'main.ts');
-export const FERRY_AGENT_NODE_ARGS = [
-  '--import',
-  'tsx',
-  '--conditions=@ferry/source',
-  FERRY_AGENT_MAIN,
-] as const;
+export const FERRY_AGENT_MAIN = join(REPO_ROOT, 'agent', 'dist', 'main.js');
+export const FERRY_AGENT_NODE_ARGS = [FERRY_AGENT_MAIN] as const;
 
 export interface Run {
   readonly code: number;

@@ -31,13 +31,19 @@ describe('the hub under kill -9', { concurrency: 1 }, () => {
     await started?.destroy();
   });
 
-  it('survives kill -9 in the middle of a stream, 5 times: the database is sound and nothing acknowledged is lost', async () => {
+  it('survives kill -9 in the middle of a stream, 5 times: the database is sound and nothing acknowledged is lost', async (t) => {
     const fixture = fleet().on('hub-crash-a');
     for (let round = 1; round <= 5; round += 1) {
+      const began = Date.now();
+      const steps: string[] = [];
+      const step = (what: string): void => {
+        steps.push(`${what} +${((Date.now() - began) / 1000).toFixed(1)} s`);
+      };
       const sha = await fixture.commit({
         'settings.yaml': configMap('hub-crash-a-apps', 'settings', `crash-${round}`),
       });
       await fixture.requestSync();
+      step('sync requested');
       // Odd rounds: killed at once, while the agent fetches and applies (its report, delta and drift
       // go to a hub that is gone); even rounds: killed the moment the report is stored, while what
       // follows it (the resources' delta) is on the wire.
@@ -52,8 +58,13 @@ describe('the hub under kill -9', { concurrency: 1 }, () => {
           },
         );
       await hub().kill9();
+      step('killed');
       await hub().startAgain();
+      step('restarted');
       await waitApplied('hub-crash-a', sha, `round ${round}: the sync reached the restarted hub`);
+      step('applied');
+      // Where the time goes (the file's time inside the suite has been several times its time alone).
+      t.diagnostic(`round ${round}: ${steps.join(', ')}; agent waits ${reconnectWaits(fixture, began)}`);
     }
     await hub().stop();
     const store = openStore({ path: join(hub().dataDir, 'hub.db') });
@@ -80,4 +91,15 @@ function ackedSyncIds(fixture: AgentCluster): string[] {
       .filter((entry) => entry.msg === 'hub acknowledged a sync report' && typeof entry.syncId === 'string')
       .map((entry) => String(entry.syncId)),
   );
+}
+
+/** The agent's waits before reconnecting to the hub since `since` (ms), from its log. */
+function reconnectWaits(fixture: AgentCluster, since: number): string {
+  const waits = fixture.agents.flatMap((agent) =>
+    fixture
+      .log(agent)
+      .filter((entry) => typeof entry.retryInMs === 'number' && Date.parse(entry.time) >= since)
+      .map((entry) => `${String(entry.retryInMs)} ms`),
+  );
+  return waits.length === 0 ? 'none' : waits.join(', ');
 }

@@ -1,4 +1,4 @@
-// The hub as the end-to-end suites run it: `ferry-hub` from source in a child process, on a port chosen
+// The hub as the end-to-end suites run it: `ferry-hub` (its build output) in a child process, on a port chosen
 // at run time, with its own data directory and a known admin token, over HTTP or HTTPS (a CA of its
 // own, which the install manifests carry to the agents); stopped (SIGTERM) or killed (SIGKILL) by its
 // PID and started again on the same port and database, as a restarted hub would be.
@@ -12,12 +12,8 @@ import { createPki } from '../harness/src/pki.ts';
 import { freePort, waitFor } from '../harness/src/index.ts';
 import { REPO_ROOT } from './ferry-agent.ts';
 
-export const FERRY_HUB_NODE_ARGS = [
-  '--import',
-  'tsx',
-  '--conditions=@ferry/source',
-  join(REPO_ROOT, 'hub', 'src', 'main.ts'),
-] as const;
+/** The hub's build output, as its image runs it (the test runner rebuilds it when a source is newer). */
+export const FERRY_HUB_NODE_ARGS = [join(REPO_ROOT, 'hub', 'dist', 'main.js')] as const;
 
 export interface ApiAnswer<T> {
   readonly status: number;

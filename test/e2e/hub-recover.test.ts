@@ -20,7 +20,8 @@ import { HubFleet, type ClusterJson } from './hub-fleet-fixture.ts';
 
 const harness = Harness.fromEnv();
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI_MAIN = join(REPO_ROOT, 'hub/src/cli/main.ts');
+/** `ferry`, the hub package's build output (the test runner rebuilds it when a source is newer). */
+const CLI_MAIN = join(REPO_ROOT, 'hub/dist/cli/main.js');
 
 /** What the lost cluster held, beyond the fleet fixture's ConfigMap and Deployment: all of it from Git. */
 const EXTRA_FILES = {
@@ -144,18 +145,14 @@ interface Run {
   readonly stderr: string;
 }
 
-/** `ferry ARGS` from source, as a child process; resolves when it exits. */
+/** `ferry ARGS` as a child process; resolves when it exits. */
 function ferry(args: readonly string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@ferry/source', CLI_MAIN, ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
