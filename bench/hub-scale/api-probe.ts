@@ -1,10 +1,12 @@
 // The fleet list API as a person's page uses it, timed from outside the hub while the agents report:
 // one call at a time, every intervalMs, cycling through the first page, the next page (walking the
 // whole fleet by cursor), a label selector, a health filter and `stale=true`. Each latency is kept with
-// the phase it fell in; a `stale=true` answer that lists anyone is kept too (stale flapping).
+// the phase it fell in; a `stale=true` answer that lists anyone is kept too (stale flapping). After each
+// list call, a `/healthz` (no query, no auth) is timed apart: what the event loop alone makes a request
+// wait, to tell a slow query from a busy hub.
 
 export const PROBE_KINDS = ['first page', 'next page', 'selector', 'health', 'stale'] as const;
-export type ProbeKind = (typeof PROBE_KINDS)[number];
+export type ProbeKind = (typeof PROBE_KINDS)[number] | 'healthz';
 
 export interface ProbeSample {
   readonly phase: string;
@@ -55,6 +57,8 @@ export function startApiProbe(
         return '/api/v1/clusters?health=InProgress';
       case 'stale':
         return '/api/v1/clusters?stale=true';
+      case 'healthz':
+        return '/healthz';
     }
   };
   const call = async (kind: ProbeKind): Promise<void> => {
@@ -81,6 +85,7 @@ export function startApiProbe(
       const kind = PROBE_KINDS[n % PROBE_KINDS.length] ?? 'first page';
       const started = performance.now();
       await call(kind);
+      await call('healthz');
       const wait = intervalMs - (performance.now() - started);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }

@@ -1,7 +1,7 @@
 // The hub scale benchmark's Markdown for bench/RESULTS.md: one table of the issue's targets against
 // what was measured (medians over the bursts and storms of the run), then the numbers they come from.
 import { median, percentile } from '../agent-proc.ts';
-import type { ProbeSample } from './api-probe.ts';
+import { PROBE_KINDS, type ProbeSample } from './api-probe.ts';
 import type { Distribution } from './ipc.ts';
 import { ackCounts, ingestRate, type MeasuredBurst, type RunResults } from './results.ts';
 
@@ -15,14 +15,31 @@ const dist = (d: Distribution): string =>
 
 const INGEST_PHASES = /^(steady|snapshot-\d+|light-\d+)$/;
 
+/** The list calls' latencies (not the /healthz calls timed beside them). */
 function latencies(samples: readonly ProbeSample[], phase: RegExp): number[] {
-  return samples.filter((s) => s.status === 200 && phase.test(s.phase)).map((s) => s.ms);
+  return samples
+    .filter((s) => s.status === 200 && s.kind !== 'healthz' && phase.test(s.phase))
+    .map((s) => s.ms);
 }
 
 function probeLine(samples: readonly ProbeSample[], label: string, phase: RegExp): string {
   const ok = latencies(samples, phase);
-  const failed = samples.filter((s) => s.status !== 200 && phase.test(s.phase)).length;
+  const failed = samples.filter(
+    (s) => s.status !== 200 && s.kind !== 'healthz' && phase.test(s.phase),
+  ).length;
   return `${label}: p50 ${n1(percentile(ok, 50))} / p99 ${n1(percentile(ok, 99))} / max ${n1(Math.max(...ok))} ms over ${String(ok.length)} calls${failed > 0 ? `, ${String(failed)} failed` : ''}`;
+}
+
+/** p50 / p99 of each kind of call while ingesting: which query makes the tail. */
+function probeKindsLine(samples: readonly ProbeSample[]): string {
+  return [...PROBE_KINDS, 'healthz' as const]
+    .map((kind) => {
+      const ok = samples
+        .filter((s) => s.kind === kind && s.status === 200 && INGEST_PHASES.test(s.phase))
+        .map((s) => s.ms);
+      return `${kind} ${n1(percentile(ok, 50))} / ${n1(percentile(ok, 99))} ms (${String(ok.length)})`;
+    })
+    .join('; ');
 }
 
 /** The deltas sent after a heartbeat burst so that an ack covers every heartbeat (counted in its rate). */
@@ -119,6 +136,7 @@ export function renderReport(r: RunResults): string {
     `- ${probeLine(r.probe, 'snapshot bursts', /^snapshot-\d+$/)}`,
     `- ${probeLine(r.probe, 'heartbeat + delta bursts', /^light-\d+$/)}`,
     `- ${probeLine(r.probe, 'storms', /^storm-\d+$/)}`,
+    `- by kind while ingesting (and /healthz after each), p50 / p99: ${probeKindsLine(r.probe)}`,
     '',
     `hub RSS (MB) by phase end: ${r.rss
       .filter((sample, i, all) => all[i + 1]?.phase !== sample.phase)
