@@ -42,7 +42,10 @@ function runNodeTests(files: string[], env: NodeJS.ProcessEnv, tapFile: string):
     '--conditions=@ferry/source',
     '--test',
     `--test-concurrency=${concurrency}`,
-    `--test-timeout=${process.env.FERRY_TEST_TIMEOUT_MS ?? 300000}`,
+    // Per test and per file. The longest e2e files take 30-100 s alone and 200-250 s inside the suite,
+    // where four files, their clusters and agents share two cores: 600 s leaves them room, and a hang
+    // still ends well inside CI's limit (every wait in the suites has its own, shorter deadline).
+    `--test-timeout=${process.env.FERRY_TEST_TIMEOUT_MS ?? 600000}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
