@@ -77,7 +77,7 @@ describe("the agent's enrollment exchange", () => {
   });
 
   it('refuses a token it never issued: reason unknown', async () => {
-    assert.deepEqual(await refusal(enroll(newToken('api'), digest(newToken('api')))), {
+    assert.deepEqual(await refusal(enroll(newToken('enrollment'), digest(newToken('api')))), {
       reason: 'unknown',
       message: 'the enrollment token is not one this hub issued',
     });

@@ -173,7 +173,7 @@ export interface EnrolledOptions {
 /** A cluster whose agent enrolled, said hello and reported, all at heardAt. */
 export function addEnrolledCluster(store: Store, name: string, options: EnrolledOptions): void {
   addPendingCluster(store, name, options.labels);
-  const token = digest(newToken('api'));
+  const token = digest(newToken('enrollment'));
   const credential = digest(newToken('api'));
   store.issueEnrollmentToken(name, token, at(3600), T0);
   if (!store.redeemEnrollment(token, credential, T0).ok) throw new Error(`fixture: ${name} did not enroll`);

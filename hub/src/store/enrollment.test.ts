@@ -27,18 +27,18 @@ describe('enrollment with a one-time token', () => {
   });
 
   it('does not issue a token for an unknown cluster', () => {
-    assert.equal(store.issueEnrollmentToken('nowhere', digest(newToken('api')), expires, T0), false);
+    assert.equal(store.issueEnrollmentToken('nowhere', digest(newToken('enrollment')), expires, T0), false);
   });
 
   it('refuses a token it never issued', () => {
-    assert.deepEqual(store.redeemEnrollment(digest(newToken('api')), digest(newToken('api')), T0), {
+    assert.deepEqual(store.redeemEnrollment(digest(newToken('enrollment')), digest(newToken('api')), T0), {
       ok: false,
       reason: 'unknown',
     });
   });
 
   it('trades the token for the credential digest, and again for the same digest after a crash', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     const credential = digest(newToken('api'));
     assert.equal(store.issueEnrollmentToken('c1', token, expires, T0), true);
     assert.deepEqual(store.redeemEnrollment(token, credential, at(10)), {
@@ -66,7 +66,7 @@ describe('enrollment with a one-time token', () => {
   });
 
   it('refuses the used token for any other credential digest', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     const credential = digest(newToken('api'));
     const thief = digest(newToken('api'));
     store.issueEnrollmentToken('c2', token, expires, T0);
@@ -76,7 +76,7 @@ describe('enrollment with a one-time token', () => {
   });
 
   it('refuses the token for good once the agent has connected with its credential', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     const credential = digest(newToken('api'));
     store.issueEnrollmentToken('c3', token, expires, T0);
     store.redeemEnrollment(token, credential, at(10));
@@ -88,7 +88,7 @@ describe('enrollment with a one-time token', () => {
   });
 
   it('refuses an unused token after it expires', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     store.issueEnrollmentToken('c4', token, at(60), T0);
     assert.deepEqual(store.redeemEnrollment(token, digest(newToken('api')), at(60)), {
       ok: false,
@@ -97,7 +97,7 @@ describe('enrollment with a one-time token', () => {
   });
 
   it('still answers a retry of an exchange made before the token expired', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     const credential = digest(newToken('api'));
     store.issueEnrollmentToken('c4', token, at(60), T0);
     store.redeemEnrollment(token, credential, at(59));
@@ -109,8 +109,8 @@ describe('enrollment with a one-time token', () => {
   });
 
   it('stops an earlier token when a new one is issued for the cluster', () => {
-    const first = digest(newToken('api'));
-    const second = digest(newToken('api'));
+    const first = digest(newToken('enrollment'));
+    const second = digest(newToken('enrollment'));
     store.issueEnrollmentToken('c4', first, expires, at(200));
     store.issueEnrollmentToken('c4', second, expires, at(201));
     assert.deepEqual(store.redeemEnrollment(first, digest(newToken('api')), at(202)), {
@@ -123,11 +123,11 @@ describe('enrollment with a one-time token', () => {
   it('keeps one active credential per cluster: a new enrollment revokes the one before', () => {
     const oldCredential = digest(newToken('api'));
     const newCredential = digest(newToken('api'));
-    const token1 = digest(newToken('api'));
+    const token1 = digest(newToken('enrollment'));
     store.createCluster(newCluster('c5'), T0);
     store.issueEnrollmentToken('c5', token1, expires, T0);
     store.redeemEnrollment(token1, oldCredential, at(1));
-    const token2 = digest(newToken('api'));
+    const token2 = digest(newToken('enrollment'));
     store.issueEnrollmentToken('c5', token2, expires, at(2));
     store.redeemEnrollment(token2, newCredential, at(3));
     assert.equal(store.credentialCluster(newCredential).status, 'active');
@@ -140,11 +140,11 @@ describe('enrollment with a one-time token', () => {
   });
 
   it('refuses a credential digest that already belongs to a credential', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     const credential = digest(newToken('api'));
     store.createCluster(newCluster('c6'), T0);
     store.createCluster(newCluster('c7'), T0);
-    const first = digest(newToken('api'));
+    const first = digest(newToken('enrollment'));
     store.issueEnrollmentToken('c6', first, expires, T0);
     store.redeemEnrollment(first, credential, at(1));
     store.issueEnrollmentToken('c7', token, expires, T0);
@@ -167,7 +167,7 @@ describe('looking up the cluster of a one-time token without using it', () => {
   const expires = enrollmentExpiry(T0);
 
   it('names the cluster of a valid token, as often as asked, and the token still redeems', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     store.issueEnrollmentToken('pending', token, expires, T0);
     for (const now of [at(1), at(2)]) {
       const lookup = store.enrollmentTokenCluster(token, now);
@@ -181,29 +181,29 @@ describe('looking up the cluster of a one-time token without using it', () => {
   });
 
   it('refuses a token it never issued', () => {
-    assert.deepEqual(store.enrollmentTokenCluster(digest(newToken('api')), T0), {
+    assert.deepEqual(store.enrollmentTokenCluster(digest(newToken('enrollment')), T0), {
       ok: false,
       reason: 'unknown',
     });
   });
 
   it('refuses a used token, even while its exchange may still be retried', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     store.issueEnrollmentToken('used', token, expires, T0);
     store.redeemEnrollment(token, digest(newToken('api')), at(1));
     assert.deepEqual(store.enrollmentTokenCluster(token, at(2)), { ok: false, reason: 'used' });
   });
 
   it('refuses a token from the moment it expires', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     store.issueEnrollmentToken('expired', token, at(60), T0);
     assert.equal(store.enrollmentTokenCluster(token, at(59)).ok, true);
     assert.deepEqual(store.enrollmentTokenCluster(token, at(60)), { ok: false, reason: 'expired' });
   });
 
   it('refuses a token superseded by a newer one, and answers for the newer one', () => {
-    const first = digest(newToken('api'));
-    const second = digest(newToken('api'));
+    const first = digest(newToken('enrollment'));
+    const second = digest(newToken('enrollment'));
     store.issueEnrollmentToken('superseded', first, expires, at(1));
     store.issueEnrollmentToken('superseded', second, expires, at(2));
     assert.deepEqual(store.enrollmentTokenCluster(first, at(3)), { ok: false, reason: 'superseded' });
@@ -211,7 +211,7 @@ describe('looking up the cluster of a one-time token without using it', () => {
   });
 
   it('refuses a token once its cluster is deleted', () => {
-    const token = digest(newToken('api'));
+    const token = digest(newToken('enrollment'));
     store.createCluster(newCluster('deleted'), T0);
     store.issueEnrollmentToken('deleted', token, expires, T0);
     store.deleteCluster('deleted');
