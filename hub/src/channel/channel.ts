@@ -40,8 +40,8 @@ const FRAME_SLICE_MS = 5;
 /**
  * Bytes of frames waiting to be read above which the links that send are stopped (the commit queue's
  * highWaterBytes when lower): some 125 full snapshots, a quarter of a second of reading. Waiting frames
- * live in V8's young generation, which every scavenge copies: more waiting only made a hub that fell
- * behind slower (bench/RESULTS.md, 16 MiB before).
+ * are Buffers (off V8's heap), but what they become once read waits on the heap for its commit: more
+ * waiting only made a hub that fell behind slower (bench/RESULTS.md, 16 MiB before).
  */
 const FRAME_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
