@@ -11,15 +11,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Harness, waitFor } from '../harness/src/index.ts';
 import type { AgentCluster } from './agent-lifecycle-cluster.ts';
 import { configMap } from './agent-lifecycle-fixtures.ts';
+import { REPO_ROOT } from './ferry-agent.ts';
 import { HubFleet, type ClusterJson } from './hub-fleet-fixture.ts';
 
 const harness = Harness.fromEnv();
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** `ferry`, the hub package's build output (the test runner rebuilds it when a source is newer). */
 const CLI_MAIN = join(REPO_ROOT, 'hub/dist/cli/main.js');
 
