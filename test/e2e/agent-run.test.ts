@@ -309,6 +309,8 @@ describe('ferry-agent run, installed with kubectl apply -k deploy/agent', { time
   });
 
   it('heals an edit made with kubectl within seconds, and reports the manager that made it', async () => {
+    type Drift = { healed: number; recent: { object: string; managers: string[]; action: string }[] };
+    const healedBefore = ((await gitSync()).status as { drift?: Drift }).drift?.healed ?? 0;
     await kubectl([
       '-n',
       APP,
@@ -329,14 +331,17 @@ describe('ferry-agent run, installed with kubectl apply -k deploy/agent', { time
       },
       { what: 'the edited ConfigMap to be healed', timeoutMs: 30_000, intervalMs: 200 },
     );
-    const view = await gitSync();
-    const drift = (
-      view.status as {
-        drift?: { detected: number; recent: { object: string; managers: string[]; action: string }[] };
-      }
-    ).drift;
+    // The status is written beside the healing sync, not before it: wait for it to say so.
+    let drift: Drift | undefined;
+    await waitFor(
+      async () => {
+        drift = ((await gitSync()).status as { drift?: Drift }).drift;
+        return drift !== undefined && drift.healed > healedBefore;
+      },
+      { what: 'the status to count the drift healed', timeoutMs: 30_000, intervalMs: 200 },
+    );
     const entry = drift?.recent.find((r) => r.object === 'ConfigMap/app/settings');
-    assert.ok(entry !== undefined, 'the drift is in status');
+    assert.ok(entry !== undefined, `the drift is in status: ${JSON.stringify(drift)}`);
     assert.equal(entry.action, 'healed');
     assert.ok(
       entry.managers.some((m) => m.startsWith('kubectl')),

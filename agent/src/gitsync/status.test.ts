@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SyncReport } from '../sync.ts';
-import { conditionsFor, failureMessage, phaseOf, syncRecord, withHistory } from './status.ts';
-import type { SyncRecord } from './types.ts';
+import { conditionsFor, failureMessage, phaseOf, statusAfter, syncRecord, withHistory } from './status.ts';
+import type { GitSyncStatus, SyncRecord } from './types.ts';
 
 const T0 = '2026-11-26T10:00:00.000Z';
 const T1 = '2026-11-26T10:05:00.000Z';
@@ -164,5 +164,30 @@ describe('history', () => {
     for (let i = 0; i < 12; i++) history = withHistory(history, { ...record, durationMs: i });
     assert.equal(history.length, 10);
     assert.equal(history[0]?.durationMs, 11);
+  });
+});
+
+describe('statusAfter', () => {
+  it('leaves out the drift summary and readiness that the sync read at its start, so it never writes them back', () => {
+    const read = {
+      observedGeneration: 1,
+      conditions: [],
+      history: [],
+      drift: { detected: 1, healed: 0, lastDetectedAt: T0, recent: [] },
+      drReadiness: { status: 'Ready', checkedAt: T0 },
+    } as unknown as GitSyncStatus;
+    const after = statusAfter(
+      read,
+      { phase: { kind: 'ready', message: 'Applied' }, report: report({}), health: undefined },
+      2,
+      undefined,
+      T0,
+    );
+    const sent = JSON.parse(JSON.stringify(after)) as Record<string, unknown>;
+    assert.equal('drift' in sent, false);
+    assert.equal('drReadiness' in sent, false);
+    assert.equal(sent['observedGeneration'], 2);
+    assert.equal(sent['lastAppliedRevision'], 'main@sha1:abc');
+    assert.equal((sent['history'] as unknown[]).length, 1);
   });
 });

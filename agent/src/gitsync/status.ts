@@ -1,6 +1,7 @@
 // The GitSync's status, computed from what happened: conditions by Kubernetes conventions (Ready,
 // Reconciling, Stalled; lastTransitionTime moves only when a condition's status does), a bounded
 // history of syncs, inventory counts. Pure: the caller writes the result through the status subresource.
+import type { ReconcileOutcome } from '../reconcile.ts';
 import type { SyncReport } from '../sync.ts';
 import {
   SYNC_HISTORY_LIMIT,
@@ -177,4 +178,44 @@ export function syncRecord(report: SyncReport, startedAt: string): SyncRecord {
 /** Newest first, at most SYNC_HISTORY_LIMIT. */
 export function withHistory(history: readonly SyncRecord[], record: SyncRecord): SyncRecord[] {
   return [record, ...history].slice(0, SYNC_HISTORY_LIMIT);
+}
+
+/**
+ * The status a finished sync leaves, from the status it read at its start. `drReadiness` and `drift` are
+ * left out: other writers own them and may have written newer values during the sync.
+ */
+export function statusAfter(
+  status: GitSyncStatus,
+  outcome: Pick<ReconcileOutcome, 'phase' | 'report' | 'health'>,
+  generation: number,
+  requestedAt: string | undefined,
+  startedAt: string,
+): GitSyncStatus {
+  const now = new Date().toISOString();
+  const report = outcome.report;
+  const applied = report?.result === 'applied' && outcome.phase.kind === 'ready';
+  const objects = report?.changeSet.filter((e) => e.action !== 'failed') ?? [];
+  const namespaces = new Set(objects.map((e) => e.ref.namespace).filter((n) => n !== ''));
+  return {
+    ...status,
+    // Left out of the patch (undefined is not sent): the readiness scan and the drift keeper write these,
+    // maybe during this sync; what this sync read at its start may already be older than theirs.
+    drReadiness: undefined,
+    drift: undefined,
+    observedGeneration: generation,
+    conditions: conditionsFor(status.conditions, outcome.phase, generation, now),
+    ...(report?.revision !== undefined ? { lastAttemptedRevision: report.revision } : {}),
+    ...(applied && report.revision !== undefined
+      ? { lastAppliedRevision: report.revision, lastAppliedAt: now }
+      : {}),
+    ...(requestedAt !== undefined ? { lastHandledRequestedAt: requestedAt } : {}),
+    ...(report?.result === 'applied'
+      ? { inventory: { objects: objects.length, namespaces: namespaces.size } }
+      : {}),
+    ...(outcome.health !== undefined
+      ? { health: { status: outcome.health.status, message: outcome.health.message.slice(0, 1024) } }
+      : {}),
+    history:
+      report === undefined ? status.history : withHistory(status.history, syncRecord(report, startedAt)),
+  };
 }

@@ -19,6 +19,9 @@ export interface DriftKeeperHooks {
   readonly owner: SyncIdentity;
   readonly namespaces: readonly string[];
   readonly requestSync: () => void;
+  /** Told of each drifted object once, as the summary's newest entry records it. */
+  readonly recorded: (entry: DriftSummary['recent'][number]) => void;
+  /** The summary changed (an object drifted, or a sync healed one): the keeper is its only writer. */
   readonly writeSummary: (summary: DriftSummary) => void;
   readonly event: (event: SyncEvent) => void;
   readonly counted: (outcome: DriftOutcome) => void;
@@ -71,6 +74,7 @@ export class DriftKeeper {
         .filter((e) => e.action === 'configured' || e.action === 'created')
         .map((e) => refKey(e.ref)),
     );
+    const healedBefore = this.#summary.healed;
     for (const [key, drift] of this.#healing) {
       if (!applied.has(key)) continue;
       this.#healing.delete(key);
@@ -81,6 +85,7 @@ export class DriftKeeper {
         message: `Applied Git's version again: ${describeDrift(drift)}`,
       });
     }
+    if (this.#summary.healed !== healedBefore) this.#hooks.writeSummary(this.#summary);
     const refs = report.changeSet
       .filter((e) => e.action !== 'failed' && e.action !== 'skipped')
       .map((e) => e.ref);
@@ -121,6 +126,7 @@ export class DriftKeeper {
       lastDetectedAt: at,
       recent: [entry, ...this.#summary.recent].slice(0, RECENT_DRIFT_LIMIT),
     };
+    this.#hooks.recorded(entry);
     this.#hooks.writeSummary(this.#summary);
     this.#hooks.counted(outcome);
     const why =

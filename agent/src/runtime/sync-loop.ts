@@ -7,7 +7,7 @@
 // background (readiness-keeper.ts).
 import type { KubeApi, KubeObject, ResourceInfo } from '../kube/index.ts';
 import { KubeError } from '../kube/index.ts';
-import { conditionsFor, EMPTY_STATUS, syncRecord, withHistory, type Phase } from '../gitsync/status.ts';
+import { conditionsFor, EMPTY_STATUS, statusAfter, type Phase } from '../gitsync/status.ts';
 import {
   GITSYNC_GROUP,
   GITSYNC_KIND,
@@ -73,6 +73,8 @@ export class SyncLoop {
   readonly #desiredObjects = new DesiredMemo();
   #pending: Trigger | undefined = 'start';
   #wake: (() => void) | undefined;
+  #driftToWrite: DriftSummary | undefined;
+  #driftWriting = false;
   /** What the last sync started from: a GitSync seen later with the same values needs no sync. */
   readonly #handled = { uid: '', generation: -1, requestedAt: '' };
 
@@ -85,11 +87,9 @@ export class SyncLoop {
       requestSync: () => {
         this.request('drift');
       },
+      recorded: (entry) => options.onDriftRecorded?.(entry),
       writeSummary: (drift) => {
-        // The keeper writes the summary once per drifted object, newest entry first.
-        const entry = drift.recent[0];
-        if (entry !== undefined) options.onDriftRecorded?.(entry);
-        void this.#patchStatus({ drift });
+        this.#writeDrift(drift);
       },
       event: (event) => void this.#event(event),
       counted: (outcome) => options.onDrift?.(outcome),
@@ -232,6 +232,23 @@ export class SyncLoop {
     );
   }
 
+  /**
+   * Writes the drift summary, one write at a time and the newest last: two patches in flight could land
+   * in either order, and an older summary must not be the one that stays.
+   */
+  #writeDrift(drift: DriftSummary): void {
+    this.#driftToWrite = drift;
+    if (this.#driftWriting) return;
+    this.#driftWriting = true;
+    void (async () => {
+      for (let next = this.#driftToWrite; next !== undefined; next = this.#driftToWrite) {
+        this.#driftToWrite = undefined;
+        await this.#patchStatus({ drift: next });
+      }
+      this.#driftWriting = false;
+    })();
+  }
+
   async #patchStatus(
     status: Omit<Partial<GitSyncStatus>, 'drReadiness'> | { readonly drReadiness: DrReadinessPatch },
   ): Promise<boolean> {
@@ -339,39 +356,4 @@ export class SyncLoop {
     this.#readiness.afterSync(outcome, signal);
     return outcome;
   }
-}
-
-/** The status a finished sync leaves. */
-function statusAfter(
-  status: GitSyncStatus,
-  outcome: ReconcileOutcome,
-  generation: number,
-  requestedAt: string | undefined,
-  startedAt: string,
-): GitSyncStatus {
-  const now = new Date().toISOString();
-  const report = outcome.report;
-  const applied = report?.result === 'applied' && outcome.phase.kind === 'ready';
-  const objects = report?.changeSet.filter((e) => e.action !== 'failed') ?? [];
-  const namespaces = new Set(objects.map((e) => e.ref.namespace).filter((n) => n !== ''));
-  return {
-    ...status,
-    // Left out of the patch (undefined is not sent): the readiness scan writes it, maybe during this sync.
-    drReadiness: undefined,
-    observedGeneration: generation,
-    conditions: conditionsFor(status.conditions, outcome.phase, generation, now),
-    ...(report?.revision !== undefined ? { lastAttemptedRevision: report.revision } : {}),
-    ...(applied && report.revision !== undefined
-      ? { lastAppliedRevision: report.revision, lastAppliedAt: now }
-      : {}),
-    ...(requestedAt !== undefined ? { lastHandledRequestedAt: requestedAt } : {}),
-    ...(report?.result === 'applied'
-      ? { inventory: { objects: objects.length, namespaces: namespaces.size } }
-      : {}),
-    ...(outcome.health !== undefined
-      ? { health: { status: outcome.health.status, message: outcome.health.message.slice(0, 1024) } }
-      : {}),
-    history:
-      report === undefined ? status.history : withHistory(status.history, syncRecord(report, startedAt)),
-  };
 }
