@@ -161,4 +161,48 @@ describe('the cluster stream', () => {
     assert.equal(stream.stats().seq, 1);
     stream.close();
   });
+
+  it('re-reads changed clusters a slice at a time, so that 10,000 changed at once do not hold the loop', () => {
+    const clusters = Array.from({ length: 10 }, (_, i) => clusterJsonOf(`c${i}`));
+    const source = tableSource(clusters);
+    let elapsed = 0;
+    const reads: string[] = [];
+    const turns: (() => void)[] = [];
+    const stream = createClusterStream(
+      {
+        source: {
+          ...source,
+          read: (name) => {
+            reads.push(name);
+            elapsed += 2;
+            return source.read(name);
+          },
+        },
+        rule: { staleAfterMs: STALE_AFTER_MS, startedAtMs: START },
+        now: () => START + 30_000,
+        // Turns of the loop (delay 0); the stale timer's later wake-ups are not run here.
+        schedule: (delayMs, fire) => {
+          if (delayMs === 0) turns.push(fire);
+          return () => undefined;
+        },
+        epoch: EPOCH,
+        elapsedMs: () => elapsed,
+      },
+      DEFAULT_CLUSTER_STREAM_OPTIONS,
+    );
+    stream.changed(clusters.map((c) => c.name));
+    const perTurn: number[] = [];
+    for (let turn = turns.shift(); turn !== undefined; turn = turns.shift()) {
+      const before = reads.length;
+      turn();
+      perTurn.push(reads.length - before);
+    }
+    // 2 ms a read, 5 ms a slice: three reads a turn, in the order the changes came.
+    assert.deepEqual(perTurn, [3, 3, 3, 1]);
+    assert.deepEqual(
+      reads,
+      clusters.map((c) => c.name),
+    );
+    stream.close();
+  });
 });
