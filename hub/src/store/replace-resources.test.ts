@@ -50,6 +50,37 @@ describe('replacing a cluster’s resources', () => {
       { name: 'd', health_status: 'Current' },
     ]);
   });
+
+  it('sees a change in any column, and writes a resource whose message holds a NUL every time', () => {
+    const base = resource('x');
+    replace([base]);
+    const changes: ResourceRecord[] = [
+      { ...base, ref: { ...base.ref, version: 'v2' } },
+      { ...base, health: { status: 'Failed', message: 'available' } },
+      { ...base, health: { status: 'Failed', message: 'crash looping' } },
+      { ...base, health: { status: 'Failed', message: 'crash looping' }, lastAction: undefined },
+      { ...base, health: { status: 'Failed', message: 'crash looping' }, lastAction: 'configured' },
+      {
+        ...base,
+        health: { status: 'Failed', message: 'crash looping' },
+        lastAction: 'configured',
+        drifted: true,
+      },
+    ];
+    for (const changed of changes) {
+      assert.deepEqual(replace([changed]), { written: 1, deleted: 0, unchanged: 0 }, JSON.stringify(changed));
+      assert.deepEqual(replace([changed]), { written: 0, deleted: 0, unchanged: 1 }, JSON.stringify(changed));
+    }
+    const odd = { ...base, health: { status: 'Current' as const, message: 'a\u0000b' } };
+    assert.equal(replace([odd]).written, 1);
+    assert.equal(replace([odd]).written, 1, 'not compared by its joined text');
+    const row = db
+      .prepare<{ health_message: string; last_action: string | null }>(
+        "SELECT health_message, last_action FROM resources WHERE cluster_id = 7 AND name = 'x'",
+      )
+      .get();
+    assert.deepEqual(row, { health_message: 'a\u0000b', last_action: 'unchanged' });
+  });
 });
 
 let seq = 0;

@@ -3,6 +3,12 @@
 // read costs far less than a row written (a written row is a page in the WAL, then in the database at
 // the next checkpoint): so the stored rows are read, compared, and only the new, changed and vanished
 // ones are written. The end state is the same as deleting every row and inserting the snapshot.
+//
+// Reading is most of the cost (every snapshot reads its cluster's rows), and most of that is making JS
+// values: so SQLite joins each row into two strings, its identity and the rest, and the snapshot's
+// resources are joined the same way here (NUL between fields, which no Kubernetes name, kind, group,
+// version or namespace holds). A health message may hold a NUL: such a resource is always written,
+// never compared by its joined text, so no two different rows can pass for the same.
 import { RESOURCE_COLUMNS, resourceValues } from './resource-row.ts';
 import type { Db, SqlValue } from './sqlite.ts';
 import type { ResourceRecord } from './types.ts';
@@ -13,15 +19,28 @@ export interface ReplaceOutcome {
   readonly unchanged: number;
 }
 
-/** The identity of a resource row: group, kind, namespace and name (the version is not part of it). */
-function keyOf(group: string, kind: string, namespace: string, name: string): string {
-  return `${group}\u0000${kind}\u0000${namespace}\u0000${name}`;
+const SEP = '\u0000';
+/** A stored NULL last_action, joined (no action is this character). */
+const NO_ACTION = '\u0001';
+
+/** The stored rows of a cluster: identity (group, kind, namespace, name) and the rest, each joined. */
+const STORED_SQL =
+  'SELECT api_group || char(0) || kind || char(0) || namespace || char(0) || name, ' +
+  'version || char(0) || health_status || char(0) || health_message || char(0) || ifnull(last_action, char(1)) || char(0) || drifted ' +
+  'FROM resources WHERE cluster_id = ?';
+
+interface Wanted {
+  /** The joined rest, or undefined when it cannot be compared (a NUL in the message): always written. */
+  readonly rest: string | undefined;
+  readonly values: SqlValue[];
 }
 
-/** Two rows in RESOURCE_COLUMNS order (group, version, kind, namespace, name, health, message, action, drifted). */
-function sameRow(row: readonly SqlValue[], values: readonly SqlValue[]): boolean {
-  for (let column = 0; column < values.length; column++) if (row[column] !== values[column]) return false;
-  return true;
+function wantedOf(resource: ResourceRecord): Wanted {
+  const { ref, health } = resource;
+  const rest = health.message.includes(SEP)
+    ? undefined
+    : `${ref.version}${SEP}${health.status}${SEP}${health.message}${SEP}${resource.lastAction ?? NO_ACTION}${SEP}${resource.drifted ? 1 : 0}`;
+  return { rest, values: resourceValues(resource) };
 }
 
 export function replaceResources(
@@ -29,27 +48,24 @@ export function replaceResources(
   clusterId: number,
   resources: readonly ResourceRecord[],
 ): ReplaceOutcome {
-  const wanted = new Map<string, SqlValue[]>();
+  const wanted = new Map<string, Wanted>();
   for (const resource of resources) {
     const { ref } = resource;
     // A ref twice in one snapshot: the later one wins, as a replace would have it.
-    wanted.set(keyOf(ref.group, ref.kind, ref.namespace, ref.name), resourceValues(resource));
+    wanted.set(`${ref.group}${SEP}${ref.kind}${SEP}${ref.namespace}${SEP}${ref.name}`, wantedOf(resource));
   }
-  // Arrays, not objects: a snapshot reads every row of its cluster, and most of the cost is per row.
-  const stored = db.prepare(`SELECT ${RESOURCE_COLUMNS} FROM resources WHERE cluster_id = ?`).rows(clusterId);
+  const stored = db.prepare(STORED_SQL).rows(clusterId) as [string, string][];
   const remove = db.prepare(
     'DELETE FROM resources WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ?',
   );
   let deleted = 0;
   let unchanged = 0;
-  for (const row of stored) {
-    const [group, , kind, namespace, name] = row as [string, string, string, string, string];
-    const key = keyOf(group, kind, namespace, name);
-    const values = wanted.get(key);
-    if (values === undefined) {
-      remove.run(clusterId, group, kind, namespace, name);
+  for (const [key, rest] of stored) {
+    const want = wanted.get(key);
+    if (want === undefined) {
+      remove.run(clusterId, ...key.split(SEP));
       deleted += 1;
-    } else if (sameRow(row, values)) {
+    } else if (want.rest === rest) {
       wanted.delete(key);
       unchanged += 1;
     }
@@ -57,6 +73,6 @@ export function replaceResources(
   const write = db.prepare(
     `INSERT OR REPLACE INTO resources (cluster_id, ${RESOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const values of wanted.values()) write.run(clusterId, ...values);
+  for (const { values } of wanted.values()) write.run(clusterId, ...values);
   return { written: wanted.size, deleted, unchanged };
 }
