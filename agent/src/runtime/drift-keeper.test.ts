@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import type { ObjectRef } from '@ferry/shared';
 import type { ChangeSetEntry } from '../engine/types.ts';
 import type { SyncReport } from '../sync.ts';
-import { wroteNothing } from './drift-keeper.ts';
+import { parseGitSyncSpec } from '../gitsync/parse-spec.ts';
+import type { GitSyncSpec } from '../gitsync/types.ts';
+import { driftDecision, wroteNothing } from './drift-keeper.ts';
 
 const ref: ObjectRef = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'n', name: 'a' };
 const report = (changeSet: ChangeSetEntry[], more: Partial<SyncReport> = {}): SyncReport => ({
@@ -40,5 +42,35 @@ describe('wroteNothing: the drift watches go on after such a sync', () => {
       wroteNothing(report([{ ref, action: 'failed', message: 'x' }], { result: 'failed' })),
       false,
     );
+  });
+});
+
+describe('driftDecision: what the agent does about a drifted object', () => {
+  const specOf = (extra: Record<string, unknown>): GitSyncSpec => {
+    const parsed = parseGitSyncSpec({ repo: 'https://git.example.com/fleet.git', ...extra });
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+    return parsed.spec;
+  };
+  it('heals at once by default', () => {
+    assert.deepEqual(driftDecision({ action: 'heal' }, specOf({})), {
+      outcome: 'healed',
+      why: 'healing',
+      heal: 'now',
+    });
+  });
+  it('only reports when the drift mode is report, or the object opts out', () => {
+    assert.deepEqual(driftDecision({ action: 'heal' }, specOf({ drift: { mode: 'report' } })), {
+      outcome: 'reported',
+      why: 'drift.mode is report',
+      heal: 'no',
+    });
+    assert.equal(driftDecision({ action: 'ignored' }, specOf({})).outcome, 'ignored');
+  });
+  it('does not say "healing" while the GitSync is suspended: it heals once resumed', () => {
+    assert.deepEqual(driftDecision({ action: 'heal' }, specOf({ suspend: true })), {
+      outcome: 'reported',
+      why: 'the GitSync is suspended: healed when it is resumed',
+      heal: 'on-resume',
+    });
   });
 });

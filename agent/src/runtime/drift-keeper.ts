@@ -37,6 +37,35 @@ export function wroteNothing(report: NonNullable<ReconcileOutcome['report']>): b
   );
 }
 
+export interface DriftDecision {
+  readonly outcome: DriftOutcome;
+  /** Why, for the DriftDetected Event. */
+  readonly why: string;
+  /**
+   * now: a sync is asked for at once; on-resume: the GitSync is suspended, and the sync that follows its
+   * resumption applies the object again (DriftHealed then); no: the drift is only reported.
+   */
+  readonly heal: 'now' | 'on-resume' | 'no';
+}
+
+/** What the agent does about a drifted object, by the object's opt-out and the GitSync's drift mode and suspension. */
+export function driftDecision(
+  drift: Pick<DriftReport, 'action'>,
+  spec: GitSyncSpec | undefined,
+): DriftDecision {
+  if (drift.action === 'ignored')
+    return { outcome: 'ignored', why: 'the object opts out (ferry.dev/drift: ignore)', heal: 'no' };
+  if ((spec?.drift.mode ?? 'heal') !== 'heal')
+    return { outcome: 'reported', why: 'drift.mode is report', heal: 'no' };
+  if (spec?.suspend === true)
+    return {
+      outcome: 'reported',
+      why: 'the GitSync is suspended: healed when it is resumed',
+      heal: 'on-resume',
+    };
+  return { outcome: 'healed', why: 'healing', heal: 'now' };
+}
+
 export class DriftKeeper {
   readonly #watcher: DriftWatcher;
   readonly #hooks: DriftKeeperHooks;
@@ -109,9 +138,7 @@ export class DriftKeeper {
   }
 
   #onDrift(drift: DriftReport): void {
-    const mode = this.#spec?.drift.mode ?? 'heal';
-    const outcome: DriftOutcome =
-      drift.action === 'ignored' ? 'ignored' : mode === 'heal' ? 'healed' : 'reported';
+    const { outcome, why, heal } = driftDecision(drift, this.#spec);
     const at = new Date().toISOString();
     const entry = {
       object: formatRef(drift.ref),
@@ -129,20 +156,12 @@ export class DriftKeeper {
     this.#hooks.recorded(entry);
     this.#hooks.writeSummary(this.#summary);
     this.#hooks.counted(outcome);
-    const why =
-      outcome === 'healed'
-        ? 'healing'
-        : outcome === 'ignored'
-          ? 'the object opts out (ferry.dev/drift: ignore)'
-          : 'drift.mode is report';
     this.#hooks.event({
       reason: 'DriftDetected',
       type: 'Warning',
       message: `${describeDrift(drift)} (${why})`,
     });
-    if (outcome === 'healed') {
-      this.#healing.set(refKey(drift.ref), drift);
-      this.#hooks.requestSync();
-    }
+    if (heal !== 'no') this.#healing.set(refKey(drift.ref), drift);
+    if (heal === 'now') this.#hooks.requestSync();
   }
 }
