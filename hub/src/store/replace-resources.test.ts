@@ -81,6 +81,16 @@ describe('replacing a cluster’s resources', () => {
       .get();
     assert.deepEqual(row, { health_message: 'a\u0000b', last_action: 'unchanged' });
   });
+
+  it('deletes an object gone from the snapshot even when its name holds a NUL', () => {
+    const odd = resource('p\u0000q');
+    replace([resource('x'), odd]);
+    assert.deepEqual(replace([resource('x')]), { written: 0, deleted: 1, unchanged: 1 });
+    const left = db
+      .prepare<{ name: string }>('SELECT name FROM resources WHERE cluster_id = 7 ORDER BY name')
+      .all();
+    assert.deepEqual(left, [{ name: 'x' }]);
+  });
 });
 
 let seq = 0;

@@ -23,9 +23,12 @@ const SEP = '\u0000';
 /** A stored NULL last_action, joined (no action is this character). */
 const NO_ACTION = '\u0001';
 
-/** The stored rows of a cluster: identity (group, kind, namespace, name) and the rest, each joined. */
+/** A stored row's identity (group, kind, namespace, name), joined. */
+const IDENTITY_SQL = 'api_group || char(0) || kind || char(0) || namespace || char(0) || name';
+
+/** The stored rows of a cluster: identity and the rest, each joined. */
 const STORED_SQL =
-  'SELECT api_group || char(0) || kind || char(0) || namespace || char(0) || name, ' +
+  `SELECT ${IDENTITY_SQL}, ` +
   'version || char(0) || health_status || char(0) || health_message || char(0) || ifnull(last_action, char(1)) || char(0) || drifted ' +
   'FROM resources WHERE cluster_id = ?';
 
@@ -55,15 +58,15 @@ export function replaceResources(
     wanted.set(`${ref.group}${SEP}${ref.kind}${SEP}${ref.namespace}${SEP}${ref.name}`, wantedOf(resource));
   }
   const stored = db.prepare(STORED_SQL).rows(clusterId) as [string, string][];
-  const remove = db.prepare(
-    'DELETE FROM resources WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ?',
-  );
+  // By the same joined identity (a rare statement: objects that left Git), so that a name holding a NUL,
+  // which the protocol lets through, cannot make it fail.
+  const remove = db.prepare(`DELETE FROM resources WHERE cluster_id = ? AND ${IDENTITY_SQL} = ?`);
   let deleted = 0;
   let unchanged = 0;
   for (const [key, rest] of stored) {
     const want = wanted.get(key);
     if (want === undefined) {
-      remove.run(clusterId, ...key.split(SEP));
+      remove.run(clusterId, key);
       deleted += 1;
     } else if (want.rest === rest) {
       wanted.delete(key);
