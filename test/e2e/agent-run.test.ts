@@ -309,8 +309,11 @@ describe('ferry-agent run, installed with kubectl apply -k deploy/agent', { time
   });
 
   it('heals an edit made with kubectl within seconds, and reports the manager that made it', async () => {
-    type Drift = { healed: number; recent: { object: string; managers: string[]; action: string }[] };
-    const healedBefore = ((await gitSync()).status as { drift?: Drift }).drift?.healed ?? 0;
+    type Drift = {
+      healed: number;
+      recent: { object: string; managers: string[]; action: string; at: string }[];
+    };
+    const since = new Date().toISOString();
     await kubectl([
       '-n',
       APP,
@@ -332,15 +335,18 @@ describe('ferry-agent run, installed with kubectl apply -k deploy/agent', { time
       { what: 'the edited ConfigMap to be healed', timeoutMs: 30_000, intervalMs: 200 },
     );
     // The status is written beside the healing sync, not before it: wait for it to say so.
+    // (The counts start over when the agent does: this edit's entry, and a count of at least one.)
     let drift: Drift | undefined;
+    const entryOf = (d: Drift | undefined) =>
+      d?.recent.find((r) => r.object === 'ConfigMap/app/settings' && r.at >= since);
     await waitFor(
       async () => {
         drift = ((await gitSync()).status as { drift?: Drift }).drift;
-        return drift !== undefined && drift.healed > healedBefore;
+        return entryOf(drift) !== undefined && (drift?.healed ?? 0) > 0;
       },
-      { what: 'the status to count the drift healed', timeoutMs: 30_000, intervalMs: 200 },
+      { what: 'the status to record the edit and count it healed', timeoutMs: 30_000, intervalMs: 200 },
     );
-    const entry = drift?.recent.find((r) => r.object === 'ConfigMap/app/settings');
+    const entry = entryOf(drift);
     assert.ok(entry !== undefined, `the drift is in status: ${JSON.stringify(drift)}`);
     assert.equal(entry.action, 'healed');
     assert.ok(
