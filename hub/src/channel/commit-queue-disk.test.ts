@@ -2,6 +2,8 @@
 // order; what the live stream is told; how much one commit takes; when reading stops.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { AgentRecord, Store } from '../store/index.ts';
 import { newCluster, resource, T0, tempStore } from '../store/test-store.ts';
 import {
@@ -165,6 +167,28 @@ describe('the commit queue and the disk', () => {
     assert.deepEqual(commits, [3, 2], 'three snapshots of 200 rows fit 600');
     assert.deepEqual(pressure, [true, false]);
     assert.deepEqual(c.seqs, [3, 5]);
+    queue.stop();
+  });
+
+  it('keeps no record of a commit while its sync runs: only whom to tell', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const held = heldDisk(store);
+    const queue = queueOn(held.disk, { flushMaxRecords: 1 });
+    const a = client('a');
+    let record: AgentRecord | undefined = event(40);
+    const kept = new WeakRef(record);
+    queue.push(a, record, 10);
+    record = undefined;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(store.epochSeq('a', 'e1'), 40, 'committed');
+    assert.equal(queue.holds('a'), true, 'its sync still running');
+    // A WeakRef's target lives to the end of the job that made it: collect on a later turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(kept.deref(), undefined, 'the record is not held through the sync');
+    await held.sync();
+    assert.deepEqual(a.seqs, [40]);
     queue.stop();
   });
 });

@@ -121,11 +121,14 @@ interface Group {
   afterSilence: boolean;
 }
 
-/** A commit whose outcomes wait for the disk. */
+/**
+ * A commit whose outcomes wait for the disk: the clients to tell, per cluster. Not the records: a
+ * commit's parsed snapshots would live on through the sync (and through every scavenge meanwhile).
+ */
 interface Committed {
   readonly id: number;
   readonly results: readonly BatchResult[];
-  readonly groups: ReadonlyMap<string, Group>;
+  readonly clients: ReadonlyMap<string, ReadonlySet<QueueClient>>;
 }
 
 export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
@@ -189,7 +192,7 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
   }
 
   const countAwaiting = (committed: Committed, delta: 1 | -1): void => {
-    for (const cluster of committed.groups.keys()) {
+    for (const cluster of committed.clients.keys()) {
       const count = (awaitingPerCluster.get(cluster) ?? 0) + delta;
       if (count > 0) awaitingPerCluster.set(cluster, count);
       else awaitingPerCluster.delete(cluster);
@@ -203,9 +206,9 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       if (committed === undefined) break;
       countAwaiting(committed, -1);
       for (const result of committed.results) {
-        const group = committed.groups.get(result.cluster);
-        if (result.ok && group !== undefined)
-          for (const client of group.clients) client.stored(outcomeOf(result, client));
+        const clients = committed.clients.get(result.cluster);
+        if (result.ok && clients !== undefined)
+          for (const client of clients) client.stored(outcomeOf(result, client));
       }
     }
   };
@@ -217,9 +220,23 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       const committed = awaiting.shift();
       if (committed === undefined) break;
       countAwaiting(committed, -1);
-      for (const group of committed.groups.values())
-        for (const client of group.clients) client.failed('failed');
+      for (const clients of committed.clients.values()) for (const client of clients) client.failed('failed');
     }
+  };
+
+  /**
+   * Syncs the WAL off the loop, then tells the clients of the commits up to `id`. Out of flushOnce, so
+   * that the callbacks hold only `id`, not the closure scope that holds the commit's records.
+   */
+  const deliverOnceOnDisk = (id: number): void => {
+    store.persist().then(
+      () => {
+        deliverUpTo(id);
+      },
+      (error: unknown) => {
+        failUpTo(id, error);
+      },
+    );
   };
 
   /** Drops what is queued for a cluster whose batch failed, and tells every client concerned. */
@@ -286,7 +303,7 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     const started = performance.now();
     const results = commit(batches);
     budget.observe(taking, performance.now() - started);
-    const storedGroups = new Map<string, Group>();
+    const storedClients = new Map<string, ReadonlySet<QueueClient>>();
     const changed: string[] = [];
     results.forEach((result, index) => {
       const group = groups.get(batches[index]?.cluster ?? result.cluster);
@@ -295,25 +312,19 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
         refuse(result, group);
         return;
       }
-      storedGroups.set(result.cluster, group);
+      storedClients.set(result.cluster, group.clients);
       if (result.viewChanged || group.afterSilence) changed.push(result.cluster);
     });
-    if (storedGroups.size > 0) {
+    if (storedClients.size > 0) {
       lastId += 1;
-      const committed: Committed = { id: lastId, results: results.filter((r) => r.ok), groups: storedGroups };
+      const committed: Committed = {
+        id: lastId,
+        results: results.filter((r) => r.ok),
+        clients: storedClients,
+      };
       awaiting.push(committed);
       countAwaiting(committed, 1);
-      if (!syncNow) {
-        const { id } = committed;
-        store.persist().then(
-          () => {
-            deliverUpTo(id);
-          },
-          (error: unknown) => {
-            failUpTo(id, error);
-          },
-        );
-      }
+      if (!syncNow) deliverOnceOnDisk(committed.id);
       // Readers see a commit at once: the live stream re-reads these clusters now.
       if (changed.length > 0) options.onCommitted?.(changed);
     }
