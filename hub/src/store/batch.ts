@@ -7,6 +7,7 @@ import { advanceEpoch, epochSeq } from './epochs.ts';
 import { pruneEvents, storeEvent } from './events.ts';
 import { pruneHistory, storeSync } from './history.ts';
 import { storeReadiness } from './readiness.ts';
+import { forgetRowDigests } from './row-digests.ts';
 import { storeDelta } from './resources.ts';
 import { storeChunk } from './snapshots.ts';
 import type { Db } from './sqlite.ts';
@@ -173,24 +174,33 @@ export function batchMethods({ db, limits }: StoreContext): BatchMethods {
     };
   };
 
+  // What is rolled back leaves the resource digests (row-digests.ts) naming rows that are not stored:
+  // a failure forgets them all (rare; the next snapshot of each cluster reads its rows once).
   const applyBatches = (
     batches: readonly AgentBatch[],
     now: Date,
     options: ApplyOptions = {},
-  ): BatchResult[] =>
-    db.transaction(
-      () =>
-        batches.map((batch) => {
-          try {
-            // A savepoint per batch: a batch that fails leaves the others in this commit.
-            return db.transaction(() => applyOne(batch, now));
-          } catch (error) {
-            const cause = error instanceof Error ? error : new Error(String(error));
-            return { ok: false, cluster: batch.cluster, reason: 'failed', error: cause };
-          }
-        }),
-      { durable: options.durable !== false },
-    );
+  ): BatchResult[] => {
+    try {
+      return db.transaction(
+        () =>
+          batches.map((batch) => {
+            try {
+              // A savepoint per batch: a batch that fails leaves the others in this commit.
+              return db.transaction(() => applyOne(batch, now));
+            } catch (error) {
+              forgetRowDigests(db);
+              const cause = error instanceof Error ? error : new Error(String(error));
+              return { ok: false, cluster: batch.cluster, reason: 'failed', error: cause };
+            }
+          }),
+        { durable: options.durable !== false },
+      );
+    } catch (error) {
+      forgetRowDigests(db);
+      throw error;
+    }
+  };
 
   return {
     applyAgentBatch: (cluster, records, now) => {

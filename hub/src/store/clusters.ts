@@ -1,6 +1,7 @@
 // The cluster registry: create, read, relabel, delete, and who follows a repo (for the webhook relay).
 import { CLUSTER_COLUMNS, toCluster, type ClusterRow } from './cluster-row.ts';
 import { ms, type StoreContext } from './context.ts';
+import { forgetRowDigests } from './row-digests.ts';
 import type { Cluster, NewCluster } from './types.ts';
 
 export type CreateClusterResult =
@@ -48,7 +49,11 @@ export function clusterMethods({ db }: StoreContext): ClusterMethods {
     setLabels: (name, labels) =>
       db.prepare('UPDATE clusters SET labels = ? WHERE name = ?').run(JSON.stringify(labels), name)
         .changes === 1,
-    deleteCluster: (name) => db.prepare('DELETE FROM clusters WHERE name = ?').run(name).changes === 1,
+    deleteCluster: (name) => {
+      // A new cluster may take the deleted one's id: the resource digests of every cluster go (rare).
+      forgetRowDigests(db);
+      return db.prepare('DELETE FROM clusters WHERE name = ?').run(name).changes === 1;
+    },
     clustersFollowing: (repo) =>
       db
         .prepare<{ name: string }>('SELECT name FROM clusters WHERE repo = ? ORDER BY name')

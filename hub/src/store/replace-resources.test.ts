@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { migrate } from './migrations.ts';
 import { replaceResources } from './replace-resources.ts';
+import { forgetRowDigests } from './row-digests.ts';
+import { storeDelta } from './resources.ts';
 import { openDatabase } from './sqlite.ts';
 import { at, newCluster, ref, resource, T0, tempStore } from './test-store.ts';
 import type { AgentRecord, ResourceRecord } from './types.ts';
@@ -51,35 +53,94 @@ describe('replacing a cluster’s resources', () => {
     ]);
   });
 
-  it('sees a change in any column, and writes a resource whose message holds a NUL every time', () => {
-    const base = resource('x');
-    replace([base]);
-    const changes: ResourceRecord[] = [
-      { ...base, ref: { ...base.ref, version: 'v2' } },
-      { ...base, health: { status: 'Failed', message: 'available' } },
-      { ...base, health: { status: 'Failed', message: 'crash looping' } },
-      { ...base, health: { status: 'Failed', message: 'crash looping' }, lastAction: undefined },
-      { ...base, health: { status: 'Failed', message: 'crash looping' }, lastAction: 'configured' },
-      {
-        ...base,
-        health: { status: 'Failed', message: 'crash looping' },
-        lastAction: 'configured',
-        drifted: true,
+  // Each change twice: compared with the digests of what was last stored, and with the rows themselves.
+  const ways = [
+    { way: 'by the digests', before: () => undefined },
+    {
+      way: 'by the rows',
+      before: () => {
+        forgetRowDigests(db);
       },
-    ];
-    for (const changed of changes) {
-      assert.deepEqual(replace([changed]), { written: 1, deleted: 0, unchanged: 0 }, JSON.stringify(changed));
-      assert.deepEqual(replace([changed]), { written: 0, deleted: 0, unchanged: 1 }, JSON.stringify(changed));
-    }
-    const odd = { ...base, health: { status: 'Current' as const, message: 'a\u0000b' } };
-    assert.equal(replace([odd]).written, 1);
-    assert.equal(replace([odd]).written, 1, 'not compared by its joined text');
-    const row = db
-      .prepare<{ health_message: string; last_action: string | null }>(
-        "SELECT health_message, last_action FROM resources WHERE cluster_id = 7 AND name = 'x'",
+    },
+  ];
+  for (const { way, before } of ways) {
+    it(`sees a change in any column, a NUL in a message too (${way})`, () => {
+      const base = resource('x');
+      replace([base]);
+      const changes: ResourceRecord[] = [
+        { ...base, ref: { ...base.ref, version: 'v2' } },
+        { ...base, health: { status: 'Failed', message: 'available' } },
+        { ...base, health: { status: 'Failed', message: 'crash looping' } },
+        { ...base, health: { status: 'Failed', message: 'crash looping' }, lastAction: undefined },
+        { ...base, health: { status: 'Failed', message: 'crash looping' }, lastAction: 'configured' },
+        {
+          ...base,
+          health: { status: 'Failed', message: 'crash looping' },
+          lastAction: 'configured',
+          drifted: true,
+        },
+        { ...base, health: { status: 'Failed', message: 'crash\u0000looping' } },
+        { ...base, health: { status: 'Failed', message: 'crash\u0000looping\u0000' } },
+      ];
+      for (const changed of changes) {
+        before();
+        assert.equal(replace([changed]).written, 1, JSON.stringify(changed));
+        before();
+        const again = replace([changed]);
+        // The rows' way never compares a message holding a NUL by its joined text: it writes it again.
+        const nul = changed.health.message.includes('\u0000') && way === 'by the rows';
+        assert.deepEqual(
+          again,
+          { written: nul ? 1 : 0, deleted: 0, unchanged: nul ? 0 : 1 },
+          JSON.stringify(changed),
+        );
+      }
+      const row = db
+        .prepare<{ health_message: string; last_action: string | null }>(
+          "SELECT health_message, last_action FROM resources WHERE cluster_id = 7 AND name = 'x'",
+        )
+        .get();
+      assert.deepEqual(row, { health_message: 'crash\u0000looping\u0000', last_action: 'unchanged' });
+    });
+  }
+
+  it('follows a delta with the digests: the snapshot after it writes nothing it already holds', () => {
+    forgetRowDigests(db);
+    replace([resource('a'), resource('b')]);
+    // A NUL in the message: the rows' way would write it again, only the digests' way does not.
+    const rolling = resource('b', { health: { status: 'InProgress', message: '1 of 2\u0000updated' } });
+    db.transaction(() =>
+      storeDelta(db, 7, { upserts: [rolling, resource('c')], deletes: [ref('a'), ref('gone')] }),
+    );
+    assert.deepEqual(replace([rolling, resource('c')]), { written: 0, deleted: 0, unchanged: 2 });
+    assert.deepEqual(replace([resource('b'), resource('c')]), { written: 1, deleted: 0, unchanged: 1 });
+    const rows = db
+      .prepare<{ name: string; health_status: string }>(
+        'SELECT name, health_status FROM resources WHERE cluster_id = 7 ORDER BY name',
       )
+      .all();
+    assert.deepEqual(rows, [
+      { name: 'b', health_status: 'Current' },
+      { name: 'c', health_status: 'Current' },
+    ]);
+  });
+
+  it('writes only what changed by the digests, and reads the rows when one vanished', () => {
+    replace([]);
+    forgetRowDigests(db);
+    const many = Array.from({ length: 50 }, (_, i) => resource(`m${String(i).padStart(2, '0')}`));
+    assert.deepEqual(replace(many), { written: 50, deleted: 0, unchanged: 0 });
+    const moved = many.map((r, i) => (i % 10 === 3 ? { ...r, drifted: true } : r));
+    assert.deepEqual(replace(moved), { written: 5, deleted: 0, unchanged: 45 });
+    assert.deepEqual(replace([...moved.slice(1), resource('new')]), {
+      written: 1,
+      deleted: 1,
+      unchanged: 49,
+    });
+    const drifted = db
+      .prepare<{ n: number }>('SELECT count(*) AS n FROM resources WHERE cluster_id = 7 AND drifted = 1')
       .get();
-    assert.deepEqual(row, { health_message: 'a\u0000b', last_action: 'unchanged' });
+    assert.equal(drifted?.n, 5);
   });
 
   it('deletes an object gone from the snapshot even when its name holds a NUL', () => {
@@ -236,5 +297,78 @@ describe('what a batch says of the fleet view', () => {
     store.applyAgentBatch('lost', [whole('s2', [resource('a')])], at(11));
     assert.equal(store.beginRecovery('lost', at(12)).ok, true);
     assert.equal(viewChanged('lost', [whole('s3', [resource('a'), resource('b')])]), true);
+  });
+});
+
+describe('the resource digests, after a write of another kind', () => {
+  const { store, path, cleanup } = tempStore();
+  after(cleanup);
+  const stored = (cluster: string): ResourceRecord[] => [...store.resources(cluster, { limit: 100 }).items];
+  type Unsequenced = AgentRecord extends infer R
+    ? R extends AgentRecord
+      ? Omit<R, 'epoch' | 'seq'>
+      : never
+    : never;
+  const next = (cluster: string, record: Unsequenced): AgentRecord => {
+    seq += 1;
+    return { epoch: `e-${cluster}`, seq, ...record };
+  };
+  const rolling = resource('b', { health: { status: 'InProgress', message: '1 of 2 updated' } });
+
+  it('a delta: the next snapshot writes back what the delta moved', () => {
+    store.createCluster(newCluster('delta'), T0);
+    store.applyAgentBatch('delta', [whole('d1', [resource('a'), resource('b')])], at(1));
+    store.applyAgentBatch(
+      'delta',
+      [next('delta', { type: 'resource-delta', delta: { upserts: [rolling], deletes: [] } })],
+      at(2),
+    );
+    store.applyAgentBatch('delta', [whole('d2', [resource('a'), resource('b')])], at(3));
+    assert.deepEqual(stored('delta'), [resource('a'), resource('b')]);
+  });
+
+  it('a drift flag: the next snapshot writes back the flag', () => {
+    store.createCluster(newCluster('drift'), T0);
+    store.applyAgentBatch('drift', [whole('f1', [resource('a'), resource('b')])], at(1));
+    const drift = next('drift', {
+      type: 'drift',
+      drift: { ref: ref('b'), kind: 'changed', fields: [], action: 'reported', at: at(2) },
+    });
+    store.applyAgentBatch('drift', [drift], at(2));
+    assert.equal(stored('drift')[1]?.drifted, true);
+    store.applyAgentBatch('drift', [whole('f2', [resource('a'), resource('b')])], at(3));
+    assert.deepEqual(stored('drift'), [resource('a'), resource('b')]);
+  });
+
+  it('a batch that failed: the next snapshot writes what the failed one would have', () => {
+    store.createCluster(newCluster('failed'), T0);
+    store.applyAgentBatch('failed', [whole('x1', [resource('a'), resource('b')])], at(1));
+    // A seq that is not a number fails the batch after its snapshot was written (then rolled back).
+    const broken = {
+      ...next('failed', { type: 'heartbeat' }),
+      seq: 'not a number',
+    } as unknown as AgentRecord;
+    const result = store.applyAgentBatch('failed', [whole('x2', [resource('a'), rolling]), broken], at(2));
+    assert.equal(result.ok, false);
+    assert.deepEqual(stored('failed'), [resource('a'), resource('b')], 'rolled back');
+    store.applyAgentBatch('failed', [whole('x3', [resource('a'), rolling])], at(3));
+    assert.deepEqual(stored('failed'), [resource('a'), rolling]);
+  });
+
+  it('a deleted cluster: a new one under its id starts with no resources', () => {
+    const ids = openDatabase(path);
+    after(() => {
+      ids.close();
+    });
+    const idOf = (name: string) =>
+      ids.prepare<{ id: number }>('SELECT id FROM clusters WHERE name = ?').get(name)?.id;
+    store.createCluster(newCluster('old'), T0);
+    store.applyAgentBatch('old', [whole('o1', [resource('a')])], at(1));
+    const oldId = idOf('old');
+    assert.equal(store.deleteCluster('old'), true);
+    store.createCluster(newCluster('new'), T0);
+    assert.equal(idOf('new'), oldId, 'the premise: SQLite gave the new cluster the deleted one’s id');
+    store.applyAgentBatch('new', [whole('n1', [resource('a')])], at(2));
+    assert.deepEqual(stored('new'), [resource('a')]);
   });
 });

@@ -10,6 +10,7 @@ import {
   toResource,
   type ResourceRow,
 } from './resource-row.ts';
+import { followDelta, forgetRowDigests } from './row-digests.ts';
 import { forgetDigest } from './snapshots.ts';
 import type { Db, SqlValue } from './sqlite.ts';
 import type { Page, ResourceDelta, ResourceRecord } from './types.ts';
@@ -49,6 +50,7 @@ export function storeDelta(db: Db, clusterId: number, delta: ResourceDelta): boo
     'DELETE FROM resources WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ?',
   );
   for (const ref of delta.deletes) remove.run(clusterId, ...refKeyValues(ref));
+  followDelta(db, clusterId, delta.upserts, delta.deletes);
   // Without the agent's digest of the new state, the stored one no longer names what is stored.
   if (delta.digest === undefined) forgetDigest(db, clusterId);
   else {
@@ -69,7 +71,10 @@ export function markDrifted(db: Db, clusterId: number, ref: ObjectRef, drifted: 
     )
     .run(flag(drifted), clusterId, ...refKeyValues(ref), flag(drifted)).changes;
   // The hub moved a stored row on its own: the agent's digest no longer names what is stored.
-  if (changed > 0) forgetDigest(db, clusterId);
+  if (changed > 0) {
+    forgetDigest(db, clusterId);
+    forgetRowDigests(db, clusterId);
+  }
 }
 
 export function resourceMethods({ db }: StoreContext): ResourceMethods {
