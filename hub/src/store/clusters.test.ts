@@ -43,6 +43,13 @@ describe('the cluster registry', () => {
     assert.deepEqual(store.clustersFollowing('https://git.example/none.git'), []);
   });
 
+  it('reads many clusters in one statement, as one at a time would, leaving out those that do not exist', () => {
+    const names = ['dev', 'nowhere', 'prod-eu', 'it\'s "odd"'];
+    const found = store.getClusters(names).sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepEqual(found, [store.getCluster('dev'), store.getCluster('prod-eu')]);
+    assert.deepEqual(store.getClusters([]), []);
+  });
+
   it('deletes a cluster with what is kept about it', () => {
     store.issueEnrollmentToken('dev', 'a'.repeat(64), at(3600), T0);
     assert.equal(store.deleteCluster('dev'), true);

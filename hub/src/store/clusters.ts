@@ -11,6 +11,8 @@ export interface ClusterMethods {
   /** A new cluster in state pending. */
   createCluster(cluster: NewCluster, now: Date): CreateClusterResult;
   getCluster(name: string): Cluster | undefined;
+  /** These clusters, in one statement; a name with no cluster is absent (in no particular order). */
+  getClusters(names: readonly string[]): Cluster[];
   /** Replaces the labels; false when there is no such cluster. */
   setLabels(name: string, labels: Readonly<Record<string, string>>): boolean;
   /** Deletes a cluster with everything kept about it (credentials, history, resources...). */
@@ -46,6 +48,16 @@ export function clusterMethods({ db }: StoreContext): ClusterMethods {
         return created === undefined ? { ok: false, reason: 'name-taken' } : { ok: true, cluster: created };
       }),
     getCluster: get,
+    // The names go as one JSON array, so the statement (and its cached preparation) is one for any count.
+    getClusters: (names) =>
+      names.length === 0
+        ? []
+        : db
+            .prepare<ClusterRow>(
+              `SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE name IN (SELECT value FROM json_each(?))`,
+            )
+            .all(JSON.stringify(names))
+            .map(toCluster),
     setLabels: (name, labels) =>
       db.prepare('UPDATE clusters SET labels = ? WHERE name = ?').run(JSON.stringify(labels), name)
         .changes === 1,

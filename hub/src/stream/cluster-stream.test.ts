@@ -145,7 +145,10 @@ describe('the cluster stream', () => {
     const stream = createClusterStream({
       source: {
         ...source,
-        read: (name) => (name === 'a' ? { ...base, stale: clock.now() > heard + STALE_AFTER_MS } : undefined),
+        readMany: (names) =>
+          new Map(
+            names.includes('a') ? [['a', { ...base, stale: clock.now() > heard + STALE_AFTER_MS }]] : [],
+          ),
       },
       rule: { staleAfterMs: STALE_AFTER_MS, startedAtMs: START },
       now: clock.now,
@@ -162,20 +165,53 @@ describe('the cluster stream', () => {
     stream.close();
   });
 
-  it('re-reads changed clusters a slice at a time, so that 10,000 changed at once do not hold the loop', () => {
-    const clusters = Array.from({ length: 10 }, (_, i) => clusterJsonOf(`c${i}`));
+  it('tells a read that failed for each of its clusters, and reads them again at their next change', () => {
+    const clock = fakeClock(START + 30_000);
+    const source = tableSource([clusterJsonOf('a'), clusterJsonOf('b')]);
+    let failing = true;
+    const failures: string[] = [];
+    const stream = createClusterStream({
+      source: {
+        ...source,
+        readMany: (names) => {
+          if (failing) throw new Error('database is locked');
+          return source.readMany(names);
+        },
+      },
+      rule: { staleAfterMs: STALE_AFTER_MS, startedAtMs: START },
+      now: clock.now,
+      schedule: clock.schedule,
+      epoch: EPOCH,
+      onError: (error, cluster) => {
+        failures.push(`${cluster}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    });
+    source.table.set('a', clusterJsonOf('a', { stale: true }));
+    stream.changed(['a', 'b']);
+    clock.runDue();
+    assert.deepEqual(failures, ['a: database is locked', 'b: database is locked']);
+    assert.equal(stream.stats().seq, 0);
+    failing = false;
+    stream.changed(['a']);
+    clock.runDue();
+    assert.equal(stream.stats().seq, 1, 'a, read again');
+    stream.close();
+  });
+
+  it('re-reads changed clusters a chunk to a read and a slice at a time, so that 10,000 changed at once do not hold the loop', () => {
+    const clusters = Array.from({ length: 260 }, (_, i) => clusterJsonOf(`c${String(i).padStart(3, '0')}`));
     const source = tableSource(clusters);
     let elapsed = 0;
-    const reads: string[] = [];
+    const reads: string[][] = [];
     const turns: (() => void)[] = [];
     const stream = createClusterStream(
       {
         source: {
           ...source,
-          read: (name) => {
-            reads.push(name);
+          readMany: (names) => {
+            reads.push([...names]);
             elapsed += 2;
-            return source.read(name);
+            return source.readMany(names);
           },
         },
         rule: { staleAfterMs: STALE_AFTER_MS, startedAtMs: START },
@@ -197,10 +233,14 @@ describe('the cluster stream', () => {
       turn();
       perTurn.push(reads.length - before);
     }
-    // 2 ms a read, 5 ms a slice: three reads a turn, in the order the changes came.
-    assert.deepEqual(perTurn, [3, 3, 3, 1]);
+    // 50 clusters a read, 2 ms a read, 5 ms a slice: three reads a turn, in the order the changes came.
+    assert.deepEqual(perTurn, [3, 3]);
     assert.deepEqual(
-      reads,
+      reads.map((names) => names.length),
+      [50, 50, 50, 50, 50, 10],
+    );
+    assert.deepEqual(
+      reads.flat(),
       clusters.map((c) => c.name),
     );
     stream.close();

@@ -44,6 +44,9 @@ export const DEFAULT_CLUSTER_STREAM_OPTIONS: ClusterStreamOptions = {
 /** How long one turn of re-reading changed clusters may hold the event loop, ms. */
 const REREAD_SLICE_MS = 5;
 
+/** Changed clusters read in one statement (a full report changes one cluster: 500 a second at scale). */
+const REREAD_CHUNK = 50;
+
 export interface ClusterStreamDeps {
   readonly source: ClusterSource;
   readonly rule: StaleRule;
@@ -142,8 +145,7 @@ export function createClusterStream(
     staleTimer.track(cluster.name, heard, cluster.stale);
   };
 
-  const reread = (name: string): void => {
-    const cluster = source.read(name);
+  const reread = (name: string, cluster: ClusterJson | undefined): void => {
     if (cluster === undefined) staleTimer.forget(name);
     else track(cluster);
     const change = detector.observe(name, cluster);
@@ -153,18 +155,39 @@ export function createClusterStream(
     for (const subscriber of [...subscribers]) subscriber.offer(entry);
   };
 
-  // Re-reads the changed clusters, oldest change first, for at most REREAD_SLICE_MS at a time: after a
-  // reconnect storm all 10,000 changed at once, and reading them in one go held the API's requests
-  // behind it (140 ms in a profile); the rest wait for the next turn of the loop.
+  /** The oldest changes, at most REREAD_CHUNK, taken off the dirty set. */
+  const takeChunk = (): string[] => {
+    const names: string[] = [];
+    for (const name of dirty) {
+      if (names.length === REREAD_CHUNK) break;
+      names.push(name);
+    }
+    for (const name of names) dirty.delete(name);
+    return names;
+  };
+
+  // Re-reads the changed clusters, oldest change first, REREAD_CHUNK to a statement, for at most
+  // REREAD_SLICE_MS at a time: after a reconnect storm all 10,000 changed at once, and reading them in
+  // one go held the API's requests behind it (140 ms in a profile); the rest wait for the next turn.
   const flush = (): void => {
     pending = undefined;
     const until = elapsedMs() + REREAD_SLICE_MS;
-    for (const name of dirty) {
-      dirty.delete(name);
+    while (dirty.size > 0) {
+      const names = takeChunk();
+      let clusters: ReadonlyMap<string, ClusterJson> | undefined;
       try {
-        reread(name);
+        clusters = source.readMany(names);
       } catch (error) {
-        deps.onError?.(error, name);
+        for (const name of names) deps.onError?.(error, name);
+      }
+      if (clusters !== undefined) {
+        for (const name of names) {
+          try {
+            reread(name, clusters.get(name));
+          } catch (error) {
+            deps.onError?.(error, name);
+          }
+        }
       }
       if (elapsedMs() >= until) break;
     }

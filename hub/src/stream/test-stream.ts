@@ -42,7 +42,13 @@ export function tableSource(clusters: readonly ClusterJson[] = []): TableSource 
   const table = new Map(clusters.map((cluster) => [cluster.name, cluster]));
   return {
     table,
-    read: (name) => table.get(name),
+    readMany: (names) =>
+      new Map(
+        names.flatMap((name) => {
+          const cluster = table.get(name);
+          return cluster === undefined ? [] : [[name, cluster] as const];
+        }),
+      ),
     page: (selector, after, limit) => {
       const all = [...table.values()]
         .filter((c) => Object.entries(selector ?? {}).every(([k, v]) => c.labels[k] === v))
