@@ -73,6 +73,9 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
   const queue = createCommitQueue({
     ...options,
     onCommitted: options.onClustersChanged,
+    onFlushed: () => {
+      frames.resume();
+    },
     onPressure: (high) => {
       paused = high;
       log.info(high ? 'paused reading agents: the store lags' : 'resumed reading agents', {
@@ -94,6 +97,8 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
     onError: (error) => {
       log.error('an agent frame could not be handled', { error });
     },
+    // Frames are read (parsed into records) only while the commit queue has room for them.
+    canRun: () => !queue.full,
   });
   /** The commit queue or the frames waiting are over their marks: read no more from links that send. */
   const pressured = (): boolean => paused || frames.high;

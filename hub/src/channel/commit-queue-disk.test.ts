@@ -142,11 +142,15 @@ describe('the commit queue and the disk', () => {
         store.persistNow();
       },
     };
+    let flushed = 0;
     const queue = queueOn(counting, {
       flushMaxWeight: 600,
       flushTargetMs: 60_000,
       highWaterWeight: 900,
       onPressure: (high) => pressure.push(high),
+      onFlushed: () => {
+        flushed += 1;
+      },
     });
     const c = client('c', 'e4');
     const snapshot = (seq: number): AgentRecord => ({
@@ -162,11 +166,16 @@ describe('the commit queue and the disk', () => {
       },
     });
     for (let seq = 1; seq <= 5; seq++) queue.push(c, snapshot(seq), 10);
+    assert.equal(queue.full, false, '1000 rows: under two commits’ budgets');
     assert.deepEqual(pressure, [true], '1000 rows queued, over 900');
+    queue.push(c, snapshot(6), 10);
+    assert.equal(queue.full, true, '1200 rows: two commits’ worth');
     queue.flushAll();
-    assert.deepEqual(commits, [3, 2], 'three snapshots of 200 rows fit 600');
+    assert.deepEqual(commits, [3, 3], 'three snapshots of 200 rows fit 600');
+    assert.equal(flushed, 2, 'told after each commit');
+    assert.equal(queue.full, false);
     assert.deepEqual(pressure, [true, false]);
-    assert.deepEqual(c.seqs, [3, 5]);
+    assert.deepEqual(c.seqs, [3, 6]);
     queue.stop();
   });
 

@@ -65,6 +65,8 @@ export interface CommitQueueOptions {
    * store's viewChanged, or a record pushed with `heard` after a silence): for the live event stream.
    */
   readonly onCommitted?: (clusters: readonly string[]) => void;
+  /** After each commit, whatever it stored: the queue may have room again (see `full`). */
+  readonly onFlushed?: () => void;
 }
 
 export interface CommitQueue {
@@ -80,6 +82,12 @@ export interface CommitQueue {
   flushAll(): void;
   readonly records: number;
   readonly bytes: number;
+  /**
+   * Two commits' worth of work (budgets) are queued: the next commit has all it takes and the one after
+   * it too; more would only wait, parsed, on the heap. (One commit's worth made the reading of frames
+   * and the commits take turns of the loop in turn, half the pace when the loop's I/O is heavy.)
+   */
+  readonly full: boolean;
   /** Cancels the pending flush; what is still queued stays unacked (flushAll first to keep it). */
   stop(): void;
 }
@@ -329,6 +337,7 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       if (changed.length > 0) options.onCommitted?.(changed);
     }
     checkPressure();
+    options.onFlushed?.();
   }
 
   /** Syncs the disk now and tells every client of every commit made so far. */
@@ -362,6 +371,9 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     },
     get bytes() {
       return bytes;
+    },
+    get full() {
+      return weight >= 2 * budget.weight;
     },
     stop: () => {
       stopped = true;

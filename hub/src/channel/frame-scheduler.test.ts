@@ -130,4 +130,38 @@ describe('the frame scheduler', () => {
     );
     assert.equal(h.scheduler.pending, 0);
   });
+
+  it('leaves frames as they came while canRun() says no, and goes on at resume()', () => {
+    let room = 2;
+    const h = harness({ canRun: () => room > 0 });
+    for (const id of [1, 2, 3, 4]) {
+      h.scheduler.defer(() => {
+        h.work(id, 0)();
+        room -= 1;
+      }, 10);
+    }
+    h.nextSlice();
+    assert.deepEqual(h.ran, [1, 2]);
+    assert.equal(h.slices.length, 0, 'parked: no slice until resume()');
+    h.scheduler.defer(h.work(5, 0), 10);
+    assert.equal(h.slices.length, 0, 'a new frame does not wake it either');
+    h.scheduler.resume();
+    h.nextSlice();
+    assert.deepEqual(h.ran, [1, 2], 'resumed while still full: the slice runs nothing');
+    assert.equal(h.slices.length, 0, 'and parks again');
+    room = 10;
+    h.scheduler.resume();
+    h.nextSlice();
+    assert.deepEqual(h.ran, [1, 2, 3, 4, 5]);
+    assert.equal(h.scheduler.pending, 0);
+    h.scheduler.resume();
+    assert.equal(h.slices.length, 0, 'nothing waits: resume() schedules nothing');
+  });
+
+  it('drains everything at shutdown, canRun() or not', () => {
+    const h = harness({ canRun: () => false });
+    for (const id of [1, 2]) h.scheduler.defer(h.work(id, 0), 10);
+    h.scheduler.drain();
+    assert.deepEqual(h.ran, [1, 2]);
+  });
 });

@@ -4,6 +4,11 @@
 // and their work runs here, in arrival order (so each link's frames stay in order), in slices of about
 // sliceMs between which the loop takes its I/O. What waits here counts as pressure: above highWaterBytes
 // the channel stops reading the links that send, and onBelow() says when it is back under half.
+//
+// A frame's work makes what the commit queue holds on the heap until its commit (a parsed snapshot is
+// thousands of objects, copied by every scavenge it lives through, promoted after two): while canRun()
+// says no (the queue holds a commit's worth), frames wait here as they came, Buffers off the heap, and
+// resume() (after the next commit) takes them up again.
 
 export interface FrameSchedulerOptions {
   /** How long one slice may run before the loop gets its turn, ms. */
@@ -14,6 +19,8 @@ export interface FrameSchedulerOptions {
   readonly onBelow: () => void;
   /** A work item threw (a bug in it): told here, and the frames behind it still run. */
   readonly onError: (error: unknown) => void;
+  /** Whether the work may run now (default: always); when not, it waits for resume(). */
+  readonly canRun?: () => boolean;
   /** The clock, ms (performance.now by default). */
   readonly now?: () => number;
   /** How the next slice is scheduled (setImmediate by default: after the loop's I/O). */
@@ -23,8 +30,10 @@ export interface FrameSchedulerOptions {
 export interface FrameScheduler {
   /** Runs work later, after the work deferred before it; `bytes` is the size of the frame it reads. */
   defer(work: () => void, bytes: number): void;
-  /** Runs everything waiting, now (shutdown). */
+  /** Runs everything waiting, now, canRun() or not (shutdown). */
   drain(): void;
+  /** canRun() may say yes again: go on with what waits. */
+  resume(): void;
   /** Over highWaterBytes (and not yet back under half of it). */
   readonly high: boolean;
   readonly bytes: number;
@@ -46,8 +55,11 @@ export function createFrameScheduler(options: FrameSchedulerOptions): FrameSched
   let items: Item[] = [];
   let head = 0;
   let bytes = 0;
+  const canRun = options.canRun ?? (() => true);
   let high = false;
   let scheduled = false;
+  /** A slice stopped on canRun(): nothing is scheduled until resume(). */
+  let parked = false;
 
   const take = (): Item | undefined => {
     const item = items[head];
@@ -81,16 +93,22 @@ export function createFrameScheduler(options: FrameSchedulerOptions): FrameSched
   const slice = (): void => {
     scheduled = false;
     const until = now() + options.sliceMs;
-    for (let item = take(); item !== undefined; item = take()) {
+    while (head < items.length) {
+      if (!canRun()) {
+        parked = true;
+        break;
+      }
+      const item = take();
+      if (item === undefined) break;
       runOne(item);
       if (now() >= until) break;
     }
     settle();
-    if (head < items.length) schedule();
+    if (head < items.length && !parked) schedule();
   };
 
   const schedule = (): void => {
-    if (scheduled) return;
+    if (scheduled || parked) return;
     scheduled = true;
     later(slice);
   };
@@ -105,6 +123,11 @@ export function createFrameScheduler(options: FrameSchedulerOptions): FrameSched
     drain: () => {
       for (let item = take(); item !== undefined; item = take()) runOne(item);
       settle();
+    },
+    resume: () => {
+      if (!parked) return;
+      parked = false;
+      if (head < items.length) schedule();
     },
     get high() {
       return high;
