@@ -35,7 +35,7 @@ export interface AgentChannel {
 }
 
 /** How long the frames' work may hold the event loop at a time before it takes its I/O, ms. */
-const FRAME_SLICE_MS = 5;
+const FRAME_SLICE_MS = 3;
 
 /**
  * Bytes of frames waiting to be read above which the links that send are stopped (the commit queue's

@@ -104,7 +104,7 @@ interface Entry {
 export const DEFAULT_FLUSH_MAX_WEIGHT = 5000;
 
 /** A commit should hold the event loop about this long (the API waits behind it). */
-export const DEFAULT_FLUSH_TARGET_MS = 10;
+export const DEFAULT_FLUSH_TARGET_MS = 5;
 
 /**
  * Rows of work queued above which the hub stops reading agents: some 25 full snapshots, about 50 ms of

@@ -28,7 +28,7 @@ export interface ChannelOptions {
    * carries); as much queued starts one at once (default 5000). Bounds how long a commit holds the loop.
    */
   readonly flushMaxWeight?: number;
-  /** Group commit: how long one commit should hold the event loop; the budget follows it (default 10 ms). */
+  /** Group commit: how long one commit should hold the event loop; the budget follows it (default 5 ms). */
   readonly flushTargetMs?: number;
   /** Backpressure: above this many queued records the hub stops reading agents' sockets (default 10,000). */
   readonly highWaterRecords?: number;

@@ -42,7 +42,7 @@ export const DEFAULT_CLUSTER_STREAM_OPTIONS: ClusterStreamOptions = {
 };
 
 /** How long one turn of re-reading changed clusters may hold the event loop, ms. */
-const REREAD_SLICE_MS = 5;
+const REREAD_SLICE_MS = 3;
 
 /** Changed clusters read in one statement (a full report changes one cluster: 500 a second at scale). */
 const REREAD_CHUNK = 50;
