@@ -7,7 +7,7 @@
 //
 // A frame's work makes what the commit queue holds on the heap until its commit (a parsed snapshot is
 // thousands of objects, copied by every scavenge it lives through, promoted after two): while canRun()
-// says no (the queue holds a commit's worth), frames wait here as they came, Buffers off the heap, and
+// says no (the queue holds two commits' worth), frames wait here as they came, Buffers off the heap, and
 // resume() (after the next commit) takes them up again.
 
 export interface FrameSchedulerOptions {
