@@ -23,6 +23,13 @@ describe('replacing a cluster’s resources', () => {
     "INSERT INTO clusters (id, name, repo, ref, path, created_at) VALUES (7, 'c', 'r', 'main', 'p', 0)",
   );
   const replace = (resources: ResourceRecord[]) => db.transaction(() => replaceResources(db, 7, resources));
+  /** The stored rows' names and health, in name order. */
+  const healthByName = () =>
+    db
+      .prepare<{ name: string; health_status: string }>(
+        'SELECT name, health_status FROM resources WHERE cluster_id = 7 ORDER BY name',
+      )
+      .all();
 
   it('writes only the rows that are new, changed or gone', () => {
     assert.deepEqual(replace([resource('a'), resource('b'), resource('c')]), {
@@ -41,12 +48,7 @@ describe('replacing a cluster’s resources', () => {
       deleted: 0,
       unchanged: 3,
     });
-    const names = db
-      .prepare<{ name: string; health_status: string }>(
-        'SELECT name, health_status FROM resources WHERE cluster_id = 7 ORDER BY name',
-      )
-      .all();
-    assert.deepEqual(names, [
+    assert.deepEqual(healthByName(), [
       { name: 'a', health_status: 'Current' },
       { name: 'b', health_status: 'InProgress' },
       { name: 'd', health_status: 'Current' },
@@ -114,12 +116,7 @@ describe('replacing a cluster’s resources', () => {
     );
     assert.deepEqual(replace([rolling, resource('c')]), { written: 0, deleted: 0, unchanged: 2 });
     assert.deepEqual(replace([resource('b'), resource('c')]), { written: 1, deleted: 0, unchanged: 1 });
-    const rows = db
-      .prepare<{ name: string; health_status: string }>(
-        'SELECT name, health_status FROM resources WHERE cluster_id = 7 ORDER BY name',
-      )
-      .all();
-    assert.deepEqual(rows, [
+    assert.deepEqual(healthByName(), [
       { name: 'b', health_status: 'Current' },
       { name: 'c', health_status: 'Current' },
     ]);
