@@ -266,9 +266,13 @@ describe('the in-cluster runner on a harness cluster', () => {
       'a 200 on configmaps',
     );
 
-    // Rotation writes a new token in place.
+    // Rotation writes a new token in place, also twice within the same second (a JWT's times are
+    // whole seconds, so a second TokenRequest in that second would answer the same token).
     await run.rotateToken();
-    assert.notEqual(readFileSync(join(run.serviceAccountDir, 'token'), 'utf8'), token);
+    const rotated = readFileSync(join(run.serviceAccountDir, 'token'), 'utf8');
+    assert.notEqual(rotated, token);
+    await run.rotateToken();
+    assert.notEqual(readFileSync(join(run.serviceAccountDir, 'token'), 'utf8'), rotated);
 
     await run.stop();
     await run.stop();

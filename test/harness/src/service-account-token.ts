@@ -9,6 +9,8 @@ interface TokenSink {
   readonly audience: string | undefined;
   readonly expirationSeconds: number;
   readonly mode: number;
+  /** The token last written to `file`. */
+  current?: string;
   timer?: NodeJS.Timeout;
 }
 
@@ -53,9 +55,13 @@ export class TokenKeeper {
     await this.#refresh(sink);
   }
 
-  /** Requests fresh tokens for every file now. */
+  /**
+   * Writes a new token to every file now. A TokenRequest's JWT carries its times in whole seconds, so
+   * two requests within one second can answer the same token; the second request then asks for one
+   * second more of life, which makes its token differ (`exp`) as a rotation must.
+   */
   async rotateAll(): Promise<void> {
-    await Promise.all(this.#sinks.map((sink) => this.#refresh(sink)));
+    await Promise.all(this.#sinks.map((sink) => this.#refresh(sink, sink.current)));
   }
 
   stop(): void {
@@ -63,9 +69,23 @@ export class TokenKeeper {
     for (const sink of this.#sinks) clearTimeout(sink.timer);
   }
 
-  async #refresh(sink: TokenSink): Promise<void> {
+  async #refresh(sink: TokenSink, differentFrom?: string): Promise<void> {
+    let token = await this.#request(sink, sink.expirationSeconds);
+    if (token.value === differentFrom) token = await this.#request(sink, sink.expirationSeconds + 1);
+    if (token.value === differentFrom) {
+      throw new HarnessError('http', `TokenRequest for ${this.#what} answered the same token twice`);
+    }
+    writeAtomically(sink.file, token.value, sink.mode);
+    sink.current = token.value;
+    this.#schedule(sink, Math.max(1_000, Math.floor(token.lifetimeMs * 0.8)));
+  }
+
+  async #request(
+    sink: TokenSink,
+    expirationSeconds: number,
+  ): Promise<{ readonly value: string; readonly lifetimeMs: number }> {
     const spec = {
-      expirationSeconds: sink.expirationSeconds,
+      expirationSeconds,
       ...(sink.audience !== undefined ? { audiences: [sink.audience] } : {}),
     };
     const answer = await this.#kube.raw<TokenRequestAnswer>('POST', this.#path, {
@@ -80,9 +100,8 @@ export class TokenKeeper {
     }
     const issued = Date.now();
     const expires = Date.parse(answer.body.status?.expirationTimestamp ?? '');
-    const lifetime = Number.isNaN(expires) ? sink.expirationSeconds * 1000 : expires - issued;
-    writeAtomically(sink.file, token, sink.mode);
-    this.#schedule(sink, Math.max(1_000, Math.floor(lifetime * 0.8)));
+    const lifetimeMs = Number.isNaN(expires) ? expirationSeconds * 1000 : expires - issued;
+    return { value: token, lifetimeMs };
   }
 
   #schedule(sink: TokenSink, delayMs: number): void {
