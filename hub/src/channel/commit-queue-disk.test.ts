@@ -12,6 +12,7 @@ import {
   type QueueFailure,
   type StoredOutcome,
 } from './commit-queue.ts';
+import { RECORD_WEIGHT } from './flush-budget.ts';
 import { event, queueOn } from './test-queue.ts';
 
 interface Recorded extends QueueClient {
@@ -51,6 +52,13 @@ function heldDisk(store: Store) {
     get syncedNow() {
       return syncedNow;
     },
+    /** Finishes the newest sync asked for: it vouches for every commit before it too. */
+    syncNewest: async () => {
+      pending.pop()?.resolve();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    /** Takes the newest sync asked for out of line, to finish it later (reject it). */
+    takeNewest: () => pending.pop(),
     /** Finishes the oldest sync asked for. */
     sync: async (error?: Error) => {
       const first = pending.shift();
@@ -162,7 +170,8 @@ describe('the commit queue and the disk', () => {
         digest: 'd',
         index: 0,
         last: true,
-        resources: Array.from({ length: 199 }, (_, i) => resource(`r${i}`)),
+        // A record of 200 rows: RECORD_WEIGHT and its resources.
+        resources: Array.from({ length: 200 - RECORD_WEIGHT }, (_, i) => resource(`r${i}`)),
       },
     });
     for (let seq = 1; seq <= 5; seq++) queue.push(c, snapshot(seq), 10);
@@ -176,6 +185,60 @@ describe('the commit queue and the disk', () => {
     assert.equal(queue.full, false);
     assert.deepEqual(pressure, [true, false]);
     assert.deepEqual(c.seqs, [3, 6]);
+    queue.stop();
+  });
+
+  it('tells the clients of commits on the disk a slice of the loop at a time, oldest first, once', async () => {
+    const held = heldDisk(store);
+    let time = 0;
+    const queue = queueOn(held.disk, { flushMaxRecords: 1, deliverSliceMs: 2, clock: () => (time += 1) });
+    const told: string[] = [];
+    for (const cluster of ['a', 'b', 'c']) {
+      queue.push({ ...client(cluster, 'e6'), stored: () => told.push(cluster) }, event(1, 'e6'), 10);
+    }
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(store.epochSeq('c', 'e6'), 1, 'three commits');
+    await held.syncNewest();
+    assert.deepEqual(told, ['a', 'b'], 'the slice ends after 2 ms (a clock reading each)');
+    assert.equal(queue.holds('c'), true, 'c is not told yet');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(told, ['a', 'b', 'c'], 'the next turn of the loop tells the rest');
+    assert.equal(queue.holds('c'), false);
+    await held.sync();
+    await held.sync();
+    assert.deepEqual(told, ['a', 'b', 'c'], 'the older syncs finishing later tell no one twice');
+    queue.stop();
+  });
+
+  it('still tells what a sync vouched for when a later sync fails, and fails only the rest', async () => {
+    const held = heldDisk(store);
+    let time = 0;
+    const queue = queueOn(held.disk, { flushMaxRecords: 1, deliverSliceMs: 2, clock: () => (time += 1) });
+    const clients = ['a', 'b', 'c', 'b'].map((cluster) => client(cluster, 'e7'));
+    clients.forEach((each, index) => {
+      queue.push(each, event(index + 1, 'e7'), 10);
+    });
+    for (let turn = 0; turn < 4; turn++) await new Promise((resolve) => setImmediate(resolve));
+    const fourth = held.takeNewest();
+    await held.syncNewest();
+    assert.deepEqual(
+      clients.map((each) => each.seqs),
+      [[1], [2], [], []],
+      'one slice of the three commits the third sync vouched for',
+    );
+    fourth?.reject(new Error('EIO'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      clients.map((each) => each.seqs),
+      [[1], [2], [3], []],
+      'the sync of the third commit vouched for three',
+    );
+    assert.deepEqual(
+      clients.map((each) => each.failures),
+      [[], [], [], ['failed']],
+      'the fourth commit may not be on the disk',
+    );
+    assert.equal(queue.holds('b'), false);
     queue.stop();
   });
 

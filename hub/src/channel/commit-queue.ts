@@ -3,13 +3,14 @@
 // the commit that holds its records is on the disk, so an ack never runs ahead of the disk. The commit
 // itself does not wait for the disk: store.persist() syncs the WAL on libuv's thread pool while the
 // event loop goes on (reading frames, answering the API, the next commit), and the acks of every commit
-// made before that sync go out when it is done, in commit order. flushAll() (a reconnect's hello,
+// made before that sync go out when it is done, in commit order, a few ms of the loop at a time (after a
+// slow sync, thousands of them). flushAll() (a reconnect's hello,
 // shutdown) syncs at once instead (store.persistNow()) and tells everyone before it returns.
 //
 // Flush policy: a flush starts flushIntervalMs after the first record enters an empty queue, or at once
 // when flushMaxRecords are queued, or a commit's budget of work (or the queue is over a high-water
 // mark); it takes at most flushMaxRecords and the budget, the oldest first (always at least one). The
-// budget (flush-budget.ts) is in rows (a 200-resource snapshot weighs 201, a heartbeat 1) and follows
+// budget (flush-budget.ts) is in rows (a 200-resource snapshot weighs 230, a heartbeat 30) and follows
 // how long commits take, so that one commit, which holds the event loop while it runs, stays near
 // flushTargetMs whatever the agents send; the next flush waits for the loop to take its I/O first
 // (setImmediate). Backpressure: above highWaterRecords records, highWaterBytes bytes of frames or
@@ -67,6 +68,10 @@ export interface CommitQueueOptions {
   readonly onCommitted?: (clusters: readonly string[]) => void;
   /** After each commit, whatever it stored: the queue may have room again (see `full`). */
   readonly onFlushed?: () => void;
+  /** Clients are told of commits on the disk this long at a time, ms; DEFAULT_DELIVER_SLICE_MS when not given. */
+  readonly deliverSliceMs?: number;
+  /** The clock of those slices, ms (performance.now by default). */
+  readonly clock?: () => number;
 }
 
 export interface CommitQueue {
@@ -100,19 +105,22 @@ interface Entry {
   readonly afterSilence: boolean;
 }
 
-/** Resources of 25 full snapshots of 200: the most one commit takes, however fast commits run. */
+/** Some 21 full snapshots of 200 resources, or 166 records without any: the most one commit takes. */
 export const DEFAULT_FLUSH_MAX_WEIGHT = 5000;
+
+/** Telling clients that their commits are on the disk holds the loop this long at a time, ms. */
+export const DEFAULT_DELIVER_SLICE_MS = 3;
 
 /** A commit should hold the event loop about this long (the API waits behind it). */
 export const DEFAULT_FLUSH_TARGET_MS = 5;
 
 /**
- * Rows of work queued above which the hub stops reading agents: some 25 full snapshots, about 50 ms of
- * commits (still several commits' worth). Reading more only makes frames wait, parsed and in memory
- * (copied by every scavenge), while the event loop is taken by reading them (20,000 before: see
- * bench/RESULTS.md).
+ * Rows of work queued above which the hub stops reading agents: some 43 full snapshots or 333 records
+ * without resources, about 12 ms of commits on the benchmark's machine (two commits' worth or more).
+ * Reading more only makes frames wait, parsed and in memory (copied by every scavenge), while the event
+ * loop is taken by reading them (see bench/RESULTS.md).
  */
-export const DEFAULT_HIGH_WATER_WEIGHT = 5_000;
+export const DEFAULT_HIGH_WATER_WEIGHT = 10_000;
 
 function outcomeOf(result: Extract<BatchResult, { ok: true }>, client: QueueClient): StoredOutcome {
   return {
@@ -146,6 +154,8 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     targetMs: options.flushTargetMs ?? DEFAULT_FLUSH_TARGET_MS,
   });
   const highWaterWeight = options.highWaterWeight ?? DEFAULT_HIGH_WATER_WEIGHT;
+  const deliverSliceMs = options.deliverSliceMs ?? DEFAULT_DELIVER_SLICE_MS;
+  const clock = options.clock ?? (() => performance.now());
   let queue: Entry[] = [];
   let bytes = 0;
   let weight = 0;
@@ -207,23 +217,62 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     }
   };
 
-  /** Tells the clients of every commit up to `id` what it stored (they are on the disk now). */
-  const deliverUpTo = (id: number): void => {
-    while (awaiting.length > 0 && (awaiting[0]?.id ?? Infinity) <= id) {
-      const committed = awaiting.shift();
-      if (committed === undefined) break;
-      countAwaiting(committed, -1);
-      for (const result of committed.results) {
-        const clients = committed.clients.get(result.cluster);
-        if (result.ok && clients !== undefined)
+  /** Commits up to this id are on the disk; their clients are told from the oldest, in slices. */
+  let onDiskUpTo = 0;
+  /** How many results of the oldest awaiting commit were told already (a slice ended inside it). */
+  let toldResults = 0;
+  let telling: NodeJS.Immediate | undefined;
+
+  /**
+   * Tells the clients of the commits on the disk what they stored, oldest first, until `until` (clock
+   * time; Infinity: all of them now). A sync that took a while vouches for every commit made meanwhile:
+   * thousands of acks, each a socket write, are tens of ms of the loop when sent in one go.
+   */
+  const tellOnDisk = (until: number): void => {
+    for (;;) {
+      const committed = awaiting[0];
+      if (committed === undefined || committed.id > onDiskUpTo) return;
+      const { results } = committed;
+      while (toldResults < results.length) {
+        const result = results[toldResults];
+        toldResults += 1;
+        const clients = result === undefined ? undefined : committed.clients.get(result.cluster);
+        if (result?.ok === true && clients !== undefined)
           for (const client of clients) client.stored(outcomeOf(result, client));
+        if (toldResults < results.length && clock() >= until) {
+          tellLater();
+          return;
+        }
+      }
+      awaiting.shift();
+      toldResults = 0;
+      countAwaiting(committed, -1);
+      if (clock() >= until) {
+        tellLater();
+        return;
       }
     }
+  };
+
+  const tellLater = (): void => {
+    if (telling !== undefined || stopped) return;
+    telling = setImmediate(() => {
+      telling = undefined;
+      tellOnDisk(clock() + deliverSliceMs);
+    });
+  };
+
+  /** The commits up to `id` are on the disk: their clients are told, in slices. */
+  const onDisk = (id: number): void => {
+    onDiskUpTo = Math.max(onDiskUpTo, id);
+    if (telling === undefined) tellOnDisk(clock() + deliverSliceMs);
   };
 
   /** The disk refused: what the commits up to `id` stored may not be there; their clients reconnect and resend. */
   const failUpTo = (id: number, error: unknown): void => {
     log.error('could not sync committed agent records to the disk', { error });
+    // What an earlier sync vouched for is told first: those clients' records are on the disk.
+    tellOnDisk(Infinity);
     while (awaiting.length > 0 && (awaiting[0]?.id ?? Infinity) <= id) {
       const committed = awaiting.shift();
       if (committed === undefined) break;
@@ -239,7 +288,7 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
   const deliverOnceOnDisk = (id: number): void => {
     store.persist().then(
       () => {
-        deliverUpTo(id);
+        onDisk(id);
       },
       (error: unknown) => {
         failUpTo(id, error);
@@ -350,7 +399,8 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       failUpTo(id, error);
       return;
     }
-    deliverUpTo(id);
+    onDiskUpTo = Math.max(onDiskUpTo, id);
+    tellOnDisk(Infinity);
   };
 
   return {
@@ -379,8 +429,10 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       if (immediate !== undefined) clearImmediate(immediate);
+      if (telling !== undefined) clearImmediate(telling);
       timer = undefined;
       immediate = undefined;
+      telling = undefined;
     },
   };
 }

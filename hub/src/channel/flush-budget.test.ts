@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createFlushBudget, weightOf } from './flush-budget.ts';
+import { createFlushBudget, RECORD_WEIGHT, weightOf } from './flush-budget.ts';
 
 describe('a group commit’s budget', () => {
-  it('weighs a record 1, and 1 more per resource it carries', () => {
-    assert.equal(weightOf(undefined), 1, 'a heartbeat');
+  it('weighs a record RECORD_WEIGHT, and 1 more per resource it carries', () => {
+    assert.equal(RECORD_WEIGHT, 30);
+    assert.equal(weightOf(undefined), 30, 'a heartbeat');
     assert.equal(
       weightOf({
         epoch: 'e',
@@ -12,7 +13,7 @@ describe('a group commit’s budget', () => {
         type: 'event',
         event: { at: new Date(0), type: 'Normal', reason: 'r', message: 'm' },
       }),
-      1,
+      30,
     );
     const resources = Array.from({ length: 200 }, () => ({
       ref: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'n', name: 'x' },
@@ -27,7 +28,7 @@ describe('a group commit’s budget', () => {
         type: 'snapshot-chunk',
         chunk: { snapshotId: 's', digest: 'd', index: 0, last: true, resources },
       }),
-      201,
+      230,
     );
     const [first] = resources;
     assert.ok(first !== undefined);
@@ -38,7 +39,7 @@ describe('a group commit’s budget', () => {
         type: 'resource-delta',
         delta: { upserts: [first, first], deletes: [first.ref] },
       }),
-      4,
+      33,
     );
   });
 

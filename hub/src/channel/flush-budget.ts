@@ -1,18 +1,27 @@
 // How much one group commit may take. A commit holds the event loop while it runs (better-sqlite3 is
 // synchronous), so the API and every other link wait for it: the budget is counted in rows (a record
-// weighs 1, and 1 more per resource it carries) and follows how long commits actually take on this
-// machine, shrinking when one runs over the target time and growing back while full ones run well under.
+// weighs RECORD_WEIGHT, and 1 more per resource it carries) and follows how long commits actually take
+// on this machine, shrinking when one runs over the target time and growing back while full ones run
+// well under.
 import type { AgentRecord } from '../store/index.ts';
 
-/** What storing a record costs, in rows: 1, and 1 per resource it carries. */
+/**
+ * What storing a record costs beside its resources, in resource rows: its cluster's row and last-heard
+ * entry, its epoch's seq, the record itself. The scale benchmark's commits (bench/RESULTS.md,
+ * 2026-11-27 15:58) took ~37 µs a record and ~1.3 µs a snapshot's resource row. Weighed 1, a commit of
+ * heartbeats and deltas took 500 records for a budget of 500 rows: 20–75 ms of the loop for a 5 ms target.
+ */
+export const RECORD_WEIGHT = 30;
+
+/** What storing a record costs, in rows: RECORD_WEIGHT, and 1 per resource it carries. */
 export function weightOf(record: AgentRecord | undefined): number {
   switch (record?.type) {
     case 'snapshot-chunk':
-      return 1 + record.chunk.resources.length;
+      return RECORD_WEIGHT + record.chunk.resources.length;
     case 'resource-delta':
-      return 1 + record.delta.upserts.length + record.delta.deletes.length;
+      return RECORD_WEIGHT + record.delta.upserts.length + record.delta.deletes.length;
     default:
-      return 1;
+      return RECORD_WEIGHT;
   }
 }
 
@@ -30,7 +39,7 @@ export interface FlushBudget {
   observe(weight: number, ms: number): void;
 }
 
-/** The least the budget shrinks to: a few snapshots, so a slow machine still commits in groups. */
+/** The least the budget shrinks to: two snapshots or 16 records, so a slow machine still commits in groups. */
 const MIN_WEIGHT = 500;
 
 export function createFlushBudget(options: FlushBudgetOptions): FlushBudget {

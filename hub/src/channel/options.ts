@@ -24,8 +24,9 @@ export interface ChannelOptions {
   /** Group commit: at most this many records per commit; as many queued start one at once (default 1000). */
   readonly flushMaxRecords?: number;
   /**
-   * Group commit: at most this much work per commit, in rows (a record weighs 1, plus 1 per resource it
-   * carries); as much queued starts one at once (default 5000). Bounds how long a commit holds the loop.
+   * Group commit: at most this much work per commit, in rows (a record weighs 30, plus 1 per resource it
+   * carries: flush-budget.ts); as much queued starts one at once (default 5000). Bounds how long a
+   * commit holds the loop.
    */
   readonly flushMaxWeight?: number;
   /** Group commit: how long one commit should hold the event loop; the budget follows it (default 5 ms). */
@@ -34,7 +35,7 @@ export interface ChannelOptions {
   readonly highWaterRecords?: number;
   /** Backpressure: the same in bytes of queued frames (default 64 MiB). */
   readonly highWaterBytes?: number;
-  /** Backpressure: the same in rows of work queued (default 5,000: some 25 full snapshots). */
+  /** Backpressure: the same in rows of work queued (default 10,000: some 43 full snapshots, 333 heartbeats). */
   readonly highWaterWeight?: number;
   /** close(): how long to wait for agents to answer the close before cutting their links (default 5 s). */
   readonly closeTimeoutMs?: number;
