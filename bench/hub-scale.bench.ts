@@ -1,10 +1,10 @@
 // Benchmark: the hub at fleet scale (issue 7). A generator process plays N agents (10,000 by default)
 // over real websockets from 127.0.0.2, 127.0.0.3, ... against `ferry-hub` from source in a process of
 // its own; this process seeds the fleet, drives the phases (bench/hub-scale/phases.ts), times the fleet
-// list API while the agents report and watches the live event stream for stale clusters. The mix: per
-// agent a heartbeat every 30 s, a delta every 60 s and a full report (syncReport + 200-resource snapshot)
-// every 5 min, plus bursts of full reports and of heartbeats + deltas, then reconnect storms after hub
-// restarts. Not a test: prints a Markdown section for bench/RESULTS.md. Everything it starts is stopped
+// list API while the agents report (from a process of its own) and watches the live event stream for
+// stale clusters. The mix: per agent a heartbeat every 30 s, a delta every 60 s and a full report
+// (syncReport + 200-resource snapshot) every 5 min, plus bursts of full reports and of heartbeats +
+// deltas, then reconnect storms after hub restarts. Not a test: prints a Markdown section for bench/RESULTS.md. Everything it starts is stopped
 // by PID at the end, on failure and on Ctrl-C.
 //   node --import tsx --conditions=@ferry/source bench/hub-scale.bench.ts
 //   FERRY_BENCH_AGENTS=1000 FERRY_BENCH_PHASES=connect,steady ... (bench/hub-scale/params.ts lists them)
@@ -15,10 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DB_FILE_NAME } from '../hub/src/store/index.ts';
-import { startApiProbe, type ApiProbe } from './hub-scale/api-probe.ts';
+import { inPhases, type PhaseMark } from './hub-scale/api-probe.ts';
 import { GeneratorProcess } from './hub-scale/generator-proc.ts';
 import { freePort, HubProcess } from './hub-scale/hub-proc.ts';
 import { parseParams, type ScaleParams } from './hub-scale/params.ts';
+import { ProbeProcess } from './hub-scale/probe-proc.ts';
 import { runPhases, startRssSampler, type PhaseContext } from './hub-scale/phases.ts';
 import { renderReport } from './hub-scale/report.ts';
 import type { RssSample } from './hub-scale/results.ts';
@@ -63,14 +64,14 @@ async function main(): Promise<void> {
   const adminToken = randomBytes(32).toString('base64url');
   let hub: HubProcess | undefined;
   let generator: GeneratorProcess | undefined;
-  let probe: ApiProbe | undefined;
+  let probe: ProbeProcess | undefined;
   let watch: StaleWatch | undefined;
   let stopSampler: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopSampler?.();
-      await probe?.stop();
+      await probe?.stop().catch(() => undefined);
       await watch?.stop();
       await generator?.stop();
       await hub?.stop();
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals): void => {
     progress(`${signal}: stopping the generator and the hub`);
     generator?.kill();
+    probe?.kill();
     hub?.kill();
     void stop().finally(() => process.exit(130));
   };
@@ -112,8 +114,9 @@ async function main(): Promise<void> {
       join(dir, 'generator.log'),
     );
     let phase = 'start';
+    const marks: PhaseMark[] = [];
     const rss: RssSample[] = [];
-    probe = startApiProbe(hub.url, adminToken, params.apiIntervalMs, () => phase);
+    probe = await ProbeProcess.start(hub.url, adminToken, params.apiIntervalMs);
     watch = startStaleWatch(hub.url, adminToken, () => phase);
     const context: PhaseContext = {
       params,
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
       generator,
       setPhase: (next) => {
         phase = next;
+        marks.push({ at: Date.now(), phase: next });
       },
       rss,
       progress,
@@ -128,9 +132,10 @@ async function main(): Promise<void> {
     stopSampler = startRssSampler(context, () => phase);
     const phases = await runPhases(context);
     phase = 'end';
+    marks.push({ at: Date.now(), phase });
     const generatorStats = await generator.ask({ type: 'stats' }, 'stats');
     stopSampler();
-    await probe.stop();
+    const measured = inPhases(await probe.stop(), marks);
     await watch.stop();
     process.stdout.write(
       renderReport({
@@ -142,8 +147,8 @@ async function main(): Promise<void> {
         snapshotBursts: phases.snapshotBursts,
         lightBursts: phases.lightBursts,
         storms: phases.storms,
-        probe: probe.samples,
-        probeStaleHits: probe.staleHits,
+        probe: measured.samples,
+        probeStaleHits: measured.staleHits,
         staleEvents: watch.staleEvents,
         streamEvents: watch.events,
         rss,
