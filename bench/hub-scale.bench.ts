@@ -53,7 +53,7 @@ function heading(params: ScaleParams, loadAtStart: number): string {
   return [
     `### ${new Date().toISOString().slice(0, 10)} — hub scale, ${params.agents.toLocaleString('en-US')} agents — ${machine}`,
     '',
-    `\`ferry-hub\` from source (Node ${process.version}, ${commit()}, --stale-after ${String(params.staleAfterSeconds)}s) and the generator in separate processes on the same machine; ${params.agents.toLocaleString('en-US')} agents from ${String(Math.ceil(params.agents / params.agentsPerAddress))} source addresses. Mix: ${mix}. Load average (1 min) at start ${loadAtStart.toFixed(1)}.`,
+    `\`ferry-hub\` from source (Node ${process.version}, ${commit()}, --stale-after ${String(params.staleAfterSeconds)}s) and the generator (${params.generatorNice > 0 ? `at nice ${String(params.generatorNice)}` : "at the hub's priority"}) in separate processes on the same machine; ${params.agents.toLocaleString('en-US')} agents from ${String(Math.ceil(params.agents / params.agentsPerAddress))} source addresses. Mix: ${mix}. Load average (1 min) at start ${loadAtStart.toFixed(1)}.`,
   ].join('\n');
 }
 
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
         validateEvery: 100,
       },
       join(dir, 'generator.log'),
+      params.generatorNice,
     );
     let phase = 'start';
     const marks: PhaseMark[] = [];

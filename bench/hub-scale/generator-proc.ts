@@ -28,25 +28,28 @@ export class GeneratorProcess {
     });
   }
 
-  /** Starts the generator and waits for its 'ready'. */
+  /**
+   * Starts the generator, at `nice` (all its threads: `nice` execs node, whose threads inherit it; a
+   * renice of the PID would reach its main thread only), and waits for its 'ready'.
+   */
   static async start(
     config: GeneratorConfig,
     logFile: string,
+    nice = 0,
     nodeFlags: readonly string[] = [],
   ): Promise<GeneratorProcess> {
     const log = openSync(logFile, 'a');
-    const child = spawn(
+    const node = [
       process.execPath,
-      [
-        ...nodeFlags,
-        '--import',
-        'tsx',
-        '--conditions=@ferry/source',
-        join(REPO_ROOT, 'bench', 'hub-scale', 'generator.ts'),
-        JSON.stringify(config),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', log, log, 'ipc'] },
-    );
+      ...nodeFlags,
+      '--import',
+      'tsx',
+      '--conditions=@ferry/source',
+      join(REPO_ROOT, 'bench', 'hub-scale', 'generator.ts'),
+      JSON.stringify(config),
+    ];
+    const [command = process.execPath, ...args] = nice > 0 ? ['nice', '-n', String(nice), ...node] : node;
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', log, log, 'ipc'] });
     closeSync(log);
     const generator = new GeneratorProcess(child);
     const ready = await generator.#next();

@@ -39,6 +39,14 @@ export interface ScaleParams {
   readonly drainTimeoutSeconds: number;
   /** The phases to run, in their fixed order (FERRY_BENCH_PHASES=connect,steady,...). */
   readonly phases: readonly Phase[];
+  /**
+   * The generator's nice value (FERRY_BENCH_GENERATOR_NICE, default 0: the hub's priority). The generator
+   * plays 10,000 machines of their own; on the hub's 2 cores its turns on the CPU come between the hub
+   * and the API's requests. At 10 it still gets every cycle the hub leaves (the report shows whether it
+   * kept up with the offered rates): how much of the hub's tail is that sharing (bench/RESULTS.md,
+   * 2026-11-27 15:24–17:10).
+   */
+  readonly generatorNice: number;
   /** Node flags for the hub (`--cpu-prof --cpu-prof-dir=D`). */
   readonly hubNodeFlags: readonly string[];
   /** Keep the temp dir (the hub's database and log) after stopping. */
@@ -89,6 +97,7 @@ export function parseParams(env: Env): ScaleParams {
     apiIntervalMs: numberOf(env, 'FERRY_BENCH_API_INTERVAL_MS', 100, 1, 60_000),
     drainTimeoutSeconds: numberOf(env, 'FERRY_BENCH_DRAIN_TIMEOUT_SECONDS', 120, 1, 3600),
     phases: phasesOf(env),
+    generatorNice: numberOf(env, 'FERRY_BENCH_GENERATOR_NICE', 0, 0, 19),
     hubNodeFlags: (env.FERRY_BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
     keepDir: env.FERRY_BENCH_KEEP_DIR === '1',
   };
