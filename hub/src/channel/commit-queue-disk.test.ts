@@ -199,14 +199,37 @@ describe('the commit queue and the disk', () => {
     for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(store.epochSeq('c', 'e6'), 1, 'three commits');
     await held.syncNewest();
-    assert.deepEqual(told, ['a', 'b'], 'the slice ends after 2 ms (a clock reading each)');
+    // A clock reading a step (a result told, a commit done): 2 ms are a result and its commit.
+    assert.deepEqual(told, ['a'], 'the first slice ends after 2 ms');
     assert.equal(queue.holds('c'), true, 'c is not told yet');
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(told, ['a', 'b', 'c'], 'the next turn of the loop tells the rest');
+    assert.deepEqual(told, ['a', 'b'], 'the next turn of the loop, the next slice');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(told, ['a', 'b', 'c']);
     assert.equal(queue.holds('c'), false);
     await held.sync();
     await held.sync();
     assert.deepEqual(told, ['a', 'b', 'c'], 'the older syncs finishing later tell no one twice');
+    queue.stop();
+  });
+
+  it('tells each client once when one of them calls back in to flush everything', async () => {
+    const held = heldDisk(store);
+    // A clock that stands still: the slice never runs out, only the work does.
+    const queue = queueOn(held.disk, { flushMaxRecords: 1, deliverSliceMs: 2, clock: () => 0 });
+    const told: string[] = [];
+    for (const cluster of ['a', 'b', 'c']) {
+      const stored = (): void => {
+        told.push(cluster);
+        if (cluster === 'a') queue.flushAll();
+      };
+      queue.push({ ...client(cluster, 'e8'), stored }, event(1, 'e8'), 10);
+    }
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    await held.syncNewest();
+    assert.deepEqual(told, ['a', 'b', 'c'], 'the flush told b and c; the slice it ran in tells no one twice');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(told, ['a', 'b', 'c']);
     queue.stop();
   });
 
@@ -223,7 +246,7 @@ describe('the commit queue and the disk', () => {
     await held.syncNewest();
     assert.deepEqual(
       clients.map((each) => each.seqs),
-      [[1], [2], [], []],
+      [[1], [], [], []],
       'one slice of the three commits the third sync vouched for',
     );
     fourth?.reject(new Error('EIO'));

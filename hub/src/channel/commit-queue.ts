@@ -229,26 +229,25 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
    * thousands of acks, each a socket write, are tens of ms of the loop when sent in one go.
    */
   const tellOnDisk = (until: number): void => {
+    // One client's results or one finished commit a step; the state is read afresh at each step (the
+    // oldest commit, how many of its results were told), so a client that calls back in finds it whole.
     for (;;) {
       const committed = awaiting[0];
       if (committed === undefined || committed.id > onDiskUpTo) return;
-      const { results } = committed;
-      while (toldResults < results.length) {
-        const result = results[toldResults];
+      const result = committed.results[toldResults];
+      if (result === undefined) {
+        awaiting.shift();
+        toldResults = 0;
+        countAwaiting(committed, -1);
+      } else {
         toldResults += 1;
-        const clients = result === undefined ? undefined : committed.clients.get(result.cluster);
-        if (result?.ok === true && clients !== undefined)
+        const clients = committed.clients.get(result.cluster);
+        if (result.ok && clients !== undefined)
           for (const client of clients) client.stored(outcomeOf(result, client));
-        if (toldResults < results.length && clock() >= until) {
-          tellLater();
-          return;
-        }
       }
-      awaiting.shift();
-      toldResults = 0;
-      countAwaiting(committed, -1);
       if (clock() >= until) {
-        tellLater();
+        const next = awaiting[0];
+        if (next !== undefined && next.id <= onDiskUpTo) tellLater();
         return;
       }
     }
