@@ -4,8 +4,8 @@
 // list API while the agents report (from a process of its own) and watches the live event stream for
 // stale clusters. The mix: per agent a heartbeat every 30 s, a delta every 60 s and a full report
 // (syncReport + 200-resource snapshot) every 5 min, plus bursts of full reports and of heartbeats +
-// deltas, then reconnect storms after hub restarts. Not a test: prints a Markdown section for bench/RESULTS.md. Everything it starts is stopped
-// by PID at the end, on failure and on Ctrl-C.
+// deltas, then reconnect storms after hub restarts. Not a test: prints a Markdown section for
+// bench/RESULTS.md. Everything it starts is stopped by PID at the end, on failure and on Ctrl-C.
 //   node --import tsx --conditions=@ferry/source bench/hub-scale.bench.ts
 //   FERRY_BENCH_AGENTS=1000 FERRY_BENCH_PHASES=connect,steady ... (bench/hub-scale/params.ts lists them)
 //   FERRY_BENCH_HUB_NODE_FLAGS='--cpu-prof --cpu-prof-dir=D' to profile the hub
