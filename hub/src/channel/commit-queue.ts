@@ -1,11 +1,8 @@
 // Group commit. Records from every connection wait in one queue and are written together, with one
 // store.applyBatches call (one transaction) per flush; each connection hears what is stored only once
-// the commit that holds its records is on the disk, so an ack never runs ahead of the disk. The commit
-// itself does not wait for the disk: store.persist() syncs the WAL on libuv's thread pool while the
-// event loop goes on (reading frames, answering the API, the next commit), and the acks of every commit
-// made before that sync go out when it is done, in commit order, a few ms of the loop at a time (after a
-// slow sync, thousands of them). flushAll() (a reconnect's hello,
-// shutdown) syncs at once instead (store.persistNow()) and tells everyone before it returns.
+// the commit that holds its records is on the disk, so an ack never runs ahead of the disk: the commit
+// itself does not wait for the disk, disk-acks.ts syncs and tells (in slices, in commit order).
+// flushAll() (a reconnect's hello, shutdown) syncs at once instead and tells everyone before it returns.
 //
 // Flush policy: a flush starts flushIntervalMs after the first record enters an empty queue, or at once
 // when flushMaxRecords are queued, or a commit's budget of work (or the queue is over a high-water
@@ -22,6 +19,7 @@
 // tell the agent to forget them). Its clients are told, and close: the agent reconnects and resends.
 import type { Logger } from '@ferry/shared';
 import type { AgentBatch, AgentRecord, BatchResult, Store } from '../store/index.ts';
+import { createDiskAcks, DEFAULT_DELIVER_SLICE_MS } from './disk-acks.ts';
 import { createFlushBudget, weightOf } from './flush-budget.ts';
 
 export interface StoredOutcome {
@@ -108,9 +106,6 @@ interface Entry {
 /** Some 21 full snapshots of 200 resources, or 166 records without any: the most one commit takes. */
 export const DEFAULT_FLUSH_MAX_WEIGHT = 5000;
 
-/** Telling clients that their commits are on the disk holds the loop this long at a time, ms. */
-export const DEFAULT_DELIVER_SLICE_MS = 3;
-
 /** A commit should hold the event loop about this long (the API waits behind it). */
 export const DEFAULT_FLUSH_TARGET_MS = 5;
 
@@ -122,29 +117,10 @@ export const DEFAULT_FLUSH_TARGET_MS = 5;
  */
 export const DEFAULT_HIGH_WATER_WEIGHT = 10_000;
 
-function outcomeOf(result: Extract<BatchResult, { ok: true }>, client: QueueClient): StoredOutcome {
-  return {
-    seq: result.acks.find((ack) => ack.epoch === client.epoch)?.seq ?? 0,
-    snapshotNeeded: result.snapshotNeeded,
-    snapshotAbandoned: result.abandonedSnapshots.length > 0,
-    snapshotCompleted: result.completedSnapshots.length > 0,
-  };
-}
-
 interface Group {
   readonly records: AgentRecord[];
   readonly clients: Set<QueueClient>;
   afterSilence: boolean;
-}
-
-/**
- * A commit whose outcomes wait for the disk: the clients to tell, per cluster. Not the records: a
- * commit's parsed snapshots would live on through the sync (and through every scavenge meanwhile).
- */
-interface Committed {
-  readonly id: number;
-  readonly results: readonly BatchResult[];
-  readonly clients: ReadonlyMap<string, ReadonlySet<QueueClient>>;
 }
 
 export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
@@ -154,8 +130,12 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     targetMs: options.flushTargetMs ?? DEFAULT_FLUSH_TARGET_MS,
   });
   const highWaterWeight = options.highWaterWeight ?? DEFAULT_HIGH_WATER_WEIGHT;
-  const deliverSliceMs = options.deliverSliceMs ?? DEFAULT_DELIVER_SLICE_MS;
-  const clock = options.clock ?? (() => performance.now());
+  const disk = createDiskAcks({
+    store,
+    log,
+    deliverSliceMs: options.deliverSliceMs ?? DEFAULT_DELIVER_SLICE_MS,
+    clock: options.clock ?? (() => performance.now()),
+  });
   let queue: Entry[] = [];
   let bytes = 0;
   let weight = 0;
@@ -169,10 +149,6 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     bytes += delta * entry.bytes;
     weight += delta * entry.weight;
   };
-  /** Committed, not yet known to be on the disk, oldest first; and how many of them hold each cluster. */
-  const awaiting: Committed[] = [];
-  const awaitingPerCluster = new Map<string, number>();
-  let lastId = 0;
   let high = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -208,92 +184,6 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
     flushOnce();
     schedule();
   }
-
-  const countAwaiting = (committed: Committed, delta: 1 | -1): void => {
-    for (const cluster of committed.clients.keys()) {
-      const count = (awaitingPerCluster.get(cluster) ?? 0) + delta;
-      if (count > 0) awaitingPerCluster.set(cluster, count);
-      else awaitingPerCluster.delete(cluster);
-    }
-  };
-
-  /** Commits up to this id are on the disk; their clients are told from the oldest, in slices. */
-  let onDiskUpTo = 0;
-  /** How many results of the oldest awaiting commit were told already (a slice ended inside it). */
-  let toldResults = 0;
-  let telling: NodeJS.Immediate | undefined;
-
-  /**
-   * Tells the clients of the commits on the disk what they stored, oldest first, until `until` (clock
-   * time; Infinity: all of them now). A sync that took a while vouches for every commit made meanwhile:
-   * thousands of acks, each a socket write, are tens of ms of the loop when sent in one go.
-   */
-  const tellOnDisk = (until: number): void => {
-    // One client's results or one finished commit a step; the state is read afresh at each step (the
-    // oldest commit, how many of its results were told), so a client that calls back in finds it whole.
-    for (;;) {
-      const committed = awaiting[0];
-      if (committed === undefined || committed.id > onDiskUpTo) return;
-      const result = committed.results[toldResults];
-      if (result === undefined) {
-        awaiting.shift();
-        toldResults = 0;
-        countAwaiting(committed, -1);
-      } else {
-        toldResults += 1;
-        const clients = committed.clients.get(result.cluster);
-        if (result.ok && clients !== undefined)
-          for (const client of clients) client.stored(outcomeOf(result, client));
-      }
-      if (clock() >= until) {
-        const next = awaiting[0];
-        if (next !== undefined && next.id <= onDiskUpTo) tellLater();
-        return;
-      }
-    }
-  };
-
-  const tellLater = (): void => {
-    if (telling !== undefined || stopped) return;
-    telling = setImmediate(() => {
-      telling = undefined;
-      tellOnDisk(clock() + deliverSliceMs);
-    });
-  };
-
-  /** The commits up to `id` are on the disk: their clients are told, in slices. */
-  const onDisk = (id: number): void => {
-    onDiskUpTo = Math.max(onDiskUpTo, id);
-    if (telling === undefined) tellOnDisk(clock() + deliverSliceMs);
-  };
-
-  /** The disk refused: what the commits up to `id` stored may not be there; their clients reconnect and resend. */
-  const failUpTo = (id: number, error: unknown): void => {
-    log.error('could not sync committed agent records to the disk', { error });
-    // What an earlier sync vouched for is told first: those clients' records are on the disk.
-    tellOnDisk(Infinity);
-    while (awaiting.length > 0 && (awaiting[0]?.id ?? Infinity) <= id) {
-      const committed = awaiting.shift();
-      if (committed === undefined) break;
-      countAwaiting(committed, -1);
-      for (const clients of committed.clients.values()) for (const client of clients) client.failed('failed');
-    }
-  };
-
-  /**
-   * Syncs the WAL off the loop, then tells the clients of the commits up to `id`. Out of flushOnce, so
-   * that the callbacks hold only `id`, not the closure scope that holds the commit's records.
-   */
-  const deliverOnceOnDisk = (id: number): void => {
-    store.persist().then(
-      () => {
-        onDisk(id);
-      },
-      (error: unknown) => {
-        failUpTo(id, error);
-      },
-    );
-  };
 
   /** Drops what is queued for a cluster whose batch failed, and tells every client concerned. */
   const dropCluster = (cluster: string, clients: Set<QueueClient>, failure: QueueFailure): void => {
@@ -372,35 +262,17 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       if (result.viewChanged || group.afterSilence) changed.push(result.cluster);
     });
     if (storedClients.size > 0) {
-      lastId += 1;
-      const committed: Committed = {
-        id: lastId,
-        results: results.filter((r) => r.ok),
-        clients: storedClients,
-      };
-      awaiting.push(committed);
-      countAwaiting(committed, 1);
-      if (!syncNow) deliverOnceOnDisk(committed.id);
+      const id = disk.add(
+        results.filter((r) => r.ok),
+        storedClients,
+      );
+      if (!syncNow) disk.syncLater(id);
       // Readers see a commit at once: the live stream re-reads these clusters now.
       if (changed.length > 0) options.onCommitted?.(changed);
     }
     checkPressure();
     options.onFlushed?.();
   }
-
-  /** Syncs the disk now and tells every client of every commit made so far. */
-  const persistAll = (): void => {
-    if (awaiting.length === 0) return;
-    const id = lastId;
-    try {
-      store.persistNow();
-    } catch (error) {
-      failUpTo(id, error);
-      return;
-    }
-    onDiskUpTo = Math.max(onDiskUpTo, id);
-    tellOnDisk(Infinity);
-  };
 
   return {
     push: (client, record, size, afterSilence = true) => {
@@ -410,10 +282,10 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       checkPressure();
       schedule();
     },
-    holds: (cluster) => perCluster.has(cluster) || awaitingPerCluster.has(cluster),
+    holds: (cluster) => perCluster.has(cluster) || disk.holds(cluster),
     flushAll: () => {
       while (queue.length > 0) flushOnce(true);
-      persistAll();
+      disk.syncNow();
     },
     get records() {
       return queue.length;
@@ -428,10 +300,9 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       if (immediate !== undefined) clearImmediate(immediate);
-      if (telling !== undefined) clearImmediate(telling);
       timer = undefined;
       immediate = undefined;
-      telling = undefined;
+      disk.stop();
     },
   };
 }
