@@ -128,6 +128,16 @@ export class AgentCluster {
     return text.trim() === '' ? undefined : (JSON.parse(text) as GitSyncView);
   }
 
+  /** Waits until the GitSync exists (the agent bootstraps it after `agent started`). */
+  waitGitSync(what: string): Promise<GitSyncView> {
+    return waitFor(() => this.gitSync().catch(() => undefined), {
+      what,
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      onTimeout: () => ({ logTail: this.logTails() }),
+    });
+  }
+
   /** Waits until Ready has `status`, after a sync of `sha` (if given). */
   waitReady(status: 'True' | 'False', what: string, sha?: string): Promise<GitSyncView> {
     return waitFor(

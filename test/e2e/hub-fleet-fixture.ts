@@ -121,6 +121,9 @@ export class HubFleet {
     this.#repos.set(name, fixture.repo);
     fixture.startKubelet(`${name}-apps`);
     await fixture.startAgent();
+    // `agent started` comes before the agent creates the GitSync from the bootstrap ConfigMap: a test
+    // that annotates the GitSync right away must find it.
+    await fixture.waitGitSync(`${name}'s agent to create the GitSync`);
   }
 
   /** POST /api/v1/clusters, then GET the install URL it answered: the manifest to apply. */
