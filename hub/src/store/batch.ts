@@ -5,6 +5,7 @@ import { clusterIdOf, ms, type StoreContext } from './context.ts';
 import { pruneDrift, storeDrift } from './drift.ts';
 import { advanceEpoch, epochSeq } from './epochs.ts';
 import { pruneEvents, storeEvent } from './events.ts';
+import { markHeardAt } from './heard.ts';
 import { pruneHistory, storeSync } from './history.ts';
 import { storeReadiness } from './readiness.ts';
 import { forgetRowDigests } from './row-digests.ts';
@@ -157,10 +158,7 @@ export function batchMethods({ db, limits }: StoreContext): BatchMethods {
     if (outcome.touched.has('sync')) pruneHistory(db, clusterId, limits.historyPerCluster);
     if (outcome.touched.has('event')) pruneEvents(db, clusterId, limits.eventsPerCluster);
     if (outcome.touched.has('drift')) pruneDrift(db, clusterId, limits.driftPerCluster);
-    db.prepare('UPDATE clusters SET last_heard_at = max(coalesce(last_heard_at, 0), ?) WHERE id = ?').run(
-      ms(now),
-      clusterId,
-    );
+    markHeardAt(db, clusterId, ms(now));
     return {
       ok: true,
       cluster,

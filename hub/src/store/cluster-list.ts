@@ -1,6 +1,6 @@
 // The fleet view's queries: clusters filtered and paged by name, the counts for a summary line, the names.
 import { HEALTH_STATUSES, type HealthStatus } from '@ferry/shared';
-import { CLUSTER_COLUMNS, toCluster, type ClusterRow } from './cluster-row.ts';
+import { CLUSTER_COLUMNS, CLUSTER_FROM, toCluster, type ClusterRow } from './cluster-row.ts';
 import { ms, type StoreContext } from './context.ts';
 import { checkLimit, decodeCursor, pageOf } from './cursor.ts';
 import type { SqlValue } from './sqlite.ts';
@@ -59,11 +59,11 @@ export function clusterListMethods({ db }: StoreContext): ClusterListMethods {
       equal('sync_result', query.syncState);
       equal('state', query.state);
       if (query.stale !== undefined) {
-        where.push('last_heard_at < ?');
+        where.push('cluster_heard.at < ?');
         params.push(ms(query.stale.olderThan));
       }
       if (query.fresh !== undefined) {
-        where.push('(last_heard_at IS NULL OR last_heard_at >= ?)');
+        where.push('(cluster_heard.at IS NULL OR cluster_heard.at >= ?)');
         params.push(ms(query.fresh.since));
       }
       if (query.after !== undefined) {
@@ -73,7 +73,7 @@ export function clusterListMethods({ db }: StoreContext): ClusterListMethods {
       }
       const rows = db
         .prepare<ClusterRow>(
-          `SELECT ${CLUSTER_COLUMNS} FROM clusters
+          `SELECT ${CLUSTER_COLUMNS} FROM ${CLUSTER_FROM}
            ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
            ORDER BY name LIMIT ?`,
         )
@@ -98,7 +98,7 @@ export function clusterListMethods({ db }: StoreContext): ClusterListMethods {
       const states = counts('state', CLUSTER_STATES);
       const byState = { pending: states.pending, enrolled: states.enrolled, recovering: states.recovering };
       const stale = db
-        .prepare<{ n: number }>('SELECT count(*) AS n FROM clusters WHERE last_heard_at < ?')
+        .prepare<{ n: number }>('SELECT count(*) AS n FROM cluster_heard WHERE at < ?')
         .get(ms(now) - staleAfterMs);
       return {
         total: Object.values(byState).reduce((sum, n) => sum + n, 0),

@@ -36,9 +36,12 @@ export interface ClusterRow {
 }
 
 export const CLUSTER_COLUMNS = `name, labels, repo, ref, path, target_namespace, credentials_secret, state, cluster_uid, agent_version,
-  kubernetes_version, created_at, enrolled_at, last_heard_at, sync_id, sync_revision, sync_result,
+  kubernetes_version, created_at, enrolled_at, cluster_heard.at AS last_heard_at, sync_id, sync_revision, sync_result,
   sync_commit_time, sync_started_at, applied_revision, last_applied_at, health_status, health_message,
   refusal, refused_at, recovery_started_at, recovered_at, recovery_expected, recovery_head`;
+
+/** The clusters with when each was last heard (cluster_heard): what CLUSTER_COLUMNS are selected from. */
+export const CLUSTER_FROM = 'clusters LEFT JOIN cluster_heard ON cluster_heard.cluster_id = clusters.id';
 
 export function toCluster(row: ClusterRow): Cluster {
   return {

@@ -1,5 +1,5 @@
 // The cluster registry: create, read, relabel, delete, and who follows a repo (for the webhook relay).
-import { CLUSTER_COLUMNS, toCluster, type ClusterRow } from './cluster-row.ts';
+import { CLUSTER_COLUMNS, CLUSTER_FROM, toCluster, type ClusterRow } from './cluster-row.ts';
 import { ms, type StoreContext } from './context.ts';
 import { forgetRowDigests } from './row-digests.ts';
 import type { Cluster, NewCluster } from './types.ts';
@@ -23,7 +23,9 @@ export interface ClusterMethods {
 
 export function clusterMethods({ db }: StoreContext): ClusterMethods {
   const get = (name: string): Cluster | undefined => {
-    const row = db.prepare<ClusterRow>(`SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE name = ?`).get(name);
+    const row = db
+      .prepare<ClusterRow>(`SELECT ${CLUSTER_COLUMNS} FROM ${CLUSTER_FROM} WHERE name = ?`)
+      .get(name);
     return row === undefined ? undefined : toCluster(row);
   };
   return {
@@ -54,7 +56,7 @@ export function clusterMethods({ db }: StoreContext): ClusterMethods {
         ? []
         : db
             .prepare<ClusterRow>(
-              `SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE name IN (SELECT value FROM json_each(?))`,
+              `SELECT ${CLUSTER_COLUMNS} FROM ${CLUSTER_FROM} WHERE name IN (SELECT value FROM json_each(?))`,
             )
             .all(JSON.stringify(names))
             .map(toCluster),

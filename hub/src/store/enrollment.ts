@@ -112,7 +112,8 @@ export function enrollmentMethods({ db }: StoreContext): EnrollmentMethods {
              ${CLUSTER_COLUMNS}
            FROM (SELECT cluster_id, expires_at, used_by_credential_digest, superseded_at
                  FROM enrollment_tokens WHERE digest = ?) AS token
-           JOIN clusters ON clusters.id = token.cluster_id`,
+           JOIN clusters ON clusters.id = token.cluster_id
+           LEFT JOIN cluster_heard ON cluster_heard.cluster_id = clusters.id`,
         )
         .get(tokenDigest);
       if (token === undefined) return { ok: false, reason: 'unknown' };

@@ -4,6 +4,7 @@
 // also ends the enrollment token for good.
 import { ms, type StoreContext } from './context.ts';
 import { epochSeq } from './epochs.ts';
+import { markHeardAt, markHeardByName } from './heard.ts';
 import type { ClusterState } from './types.ts';
 
 export interface Hello {
@@ -84,18 +85,10 @@ export function helloMethods({ db, limits }: StoreContext): HelloMethods {
         db.prepare(
           `UPDATE clusters SET cluster_uid = ?, agent_version = ?, kubernetes_version = ?, state = ?,
            enrolled_at = coalesce(enrolled_at, CASE WHEN ? = 'enrolled' THEN ? END),
-           last_heard_at = ?, refusal = NULL, refused_at = NULL
+           refusal = NULL, refused_at = NULL
          WHERE id = ?`,
-        ).run(
-          hello.clusterUid,
-          hello.agentVersion,
-          hello.kubernetesVersion,
-          state,
-          state,
-          ms(now),
-          ms(now),
-          row.id,
-        );
+        ).run(hello.clusterUid, hello.agentVersion, hello.kubernetesVersion, state, state, ms(now), row.id);
+        markHeardAt(db, row.id, ms(now));
         return {
           ok: true,
           firstHello: row.cluster_uid === null,
@@ -107,10 +100,7 @@ export function helloMethods({ db, limits }: StoreContext): HelloMethods {
     );
   return {
     recordHello,
-    markHeard: (cluster, now) =>
-      db
-        .prepare('UPDATE clusters SET last_heard_at = max(coalesce(last_heard_at, 0), ?) WHERE name = ?')
-        .run(ms(now), cluster).changes === 1,
+    markHeard: (cluster, now) => markHeardByName(db, cluster, ms(now)),
     recordRefusal: (cluster, message, now) =>
       db
         .prepare('UPDATE clusters SET refusal = ?, refused_at = ? WHERE name = ?')

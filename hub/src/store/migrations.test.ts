@@ -11,6 +11,7 @@ import { openStore } from './store.ts';
 const TABLES = [
   'agent_epochs',
   'api_tokens',
+  'cluster_heard',
   'clusters',
   'credentials',
   'drift',
@@ -73,6 +74,24 @@ describe('migrations', () => {
     assert.deepEqual(migrate(db, [first, second]), { from: 1, to: 2, applied: ['two'] });
     db.prepare("INSERT INTO a (x, y) VALUES (1, 'y')").run();
     db.close();
+  });
+
+  it('keeps when each cluster was last heard, moving it out of the clusters row (migration 4)', () => {
+    const path = join(dir, 'v3.db');
+    const db = openDatabase(path);
+    migrate(db, MIGRATIONS.slice(0, 3));
+    const insert = db.prepare(
+      `INSERT INTO clusters (name, labels, repo, ref, path, target_namespace, state, created_at, last_heard_at)
+       VALUES (?, '{}', 'https://git.example.com/fleet.git', 'main', 'clusters', 'apps', 'enrolled', 1, ?)`,
+    );
+    insert.run('heard', Date.UTC(2026, 10, 27, 12));
+    insert.run('never-heard', null);
+    db.close();
+    const store = openStore({ path });
+    assert.deepEqual(store.migration.applied, [MIGRATIONS[3]?.name]);
+    assert.equal(store.getCluster('heard')?.lastHeardAt?.toISOString(), '2026-11-27T12:00:00.000Z');
+    assert.equal(store.getCluster('never-heard')?.lastHeardAt, undefined);
+    store.close();
   });
 
   it('leaves the database untouched when a migration fails', () => {
