@@ -48,9 +48,10 @@ RUN cd /out/node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3 \
  && test -f build/Release/better_sqlite3.node
 
 FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim
-# NODE_OPTIONS: hub/src/node-options.ts says why (a young generation sized for the ingest).
+# NODE_OPTIONS: hub/src/node-options.ts says why (a young generation sized for the ingest, one V8 helper
+# thread).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=32 \
+    NODE_OPTIONS="--max-semi-space-size=32 --v8-pool-size=1" \
     HOME=/tmp \
     FERRY_HUB_DATA=/var/lib/ferry-hub
 # The database's folder, owned by the hub's user (a volume mounted there starts with this owner), and
