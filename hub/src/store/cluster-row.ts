@@ -40,8 +40,11 @@ export const CLUSTER_COLUMNS = `name, labels, repo, ref, path, target_namespace,
   sync_commit_time, sync_started_at, applied_revision, last_applied_at, health_status, health_message,
   refusal, refused_at, recovery_started_at, recovered_at, recovery_expected, recovery_head`;
 
-/** The clusters with when each was last heard (cluster_heard): what CLUSTER_COLUMNS are selected from. */
-export const CLUSTER_FROM = 'clusters LEFT JOIN cluster_heard ON cluster_heard.cluster_id = clusters.id';
+/** When each cluster was last heard (cluster_heard), joined to `clusters`: CLUSTER_COLUMNS read it. */
+export const HEARD_JOIN = 'LEFT JOIN cluster_heard ON cluster_heard.cluster_id = clusters.id';
+
+/** What CLUSTER_COLUMNS are selected from. */
+export const CLUSTER_FROM = `clusters ${HEARD_JOIN}`;
 
 export function toCluster(row: ClusterRow): Cluster {
   return {

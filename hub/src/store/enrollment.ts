@@ -2,7 +2,7 @@
 // agent generates the credential and sends only its digest. The exchange is crash-safe: the same token
 // with the same credential digest succeeds again (the agent may have crashed before saving the answer)
 // until the agent has connected with that credential; any other digest is refused from the first trade on.
-import { CLUSTER_COLUMNS, toCluster, type ClusterRow } from './cluster-row.ts';
+import { CLUSTER_COLUMNS, HEARD_JOIN, toCluster, type ClusterRow } from './cluster-row.ts';
 import { clusterIdOf, ms, type StoreContext } from './context.ts';
 import type { Cluster } from './types.ts';
 
@@ -113,7 +113,7 @@ export function enrollmentMethods({ db }: StoreContext): EnrollmentMethods {
            FROM (SELECT cluster_id, expires_at, used_by_credential_digest, superseded_at
                  FROM enrollment_tokens WHERE digest = ?) AS token
            JOIN clusters ON clusters.id = token.cluster_id
-           LEFT JOIN cluster_heard ON cluster_heard.cluster_id = clusters.id`,
+           ${HEARD_JOIN}`,
         )
         .get(tokenDigest);
       if (token === undefined) return { ok: false, reason: 'unknown' };
