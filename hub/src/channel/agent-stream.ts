@@ -10,7 +10,7 @@ import {
   type Limits,
 } from '@ferry/shared/protocol';
 import type { CommitQueue, QueueClient, QueueFailure, StoredOutcome } from './commit-queue.ts';
-import { checkSequence, startSequence } from './sequence.ts';
+import { startSequence, takeSequence } from './sequence.ts';
 import { toAgentRecord } from './to-record.ts';
 import { createUnacked } from './unacked.ts';
 
@@ -38,7 +38,7 @@ export interface AgentStream {
 
 export function createAgentStream(options: AgentStreamOptions): AgentStream {
   const { cluster, epoch, limits, queue, send, end } = options;
-  let sequence = startSequence(epoch, options.helloSeq);
+  const sequence = startSequence(epoch, options.helloSeq);
   const unacked = createUnacked();
   let lastAck = options.storedSeq;
   let snapshotRequested = false;
@@ -74,12 +74,11 @@ export function createAgentStream(options: AgentStreamOptions): AgentStream {
       end(CLOSE_CODES.invalidMessage, 'type: a second hello on an open connection');
       return;
     }
-    const check = checkSequence(sequence, message);
+    const check = takeSequence(sequence, message);
     if (!check.ok) {
       end(CLOSE_CODES.invalidMessage, check.reason);
       return;
     }
-    sequence = check.state;
     const mapped = toAgentRecord(message);
     if (mapped.kind === 'invalid') {
       end(CLOSE_CODES.invalidMessage, `${mapped.path}: ${mapped.reason}`);

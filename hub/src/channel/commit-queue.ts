@@ -139,13 +139,15 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
   let queue: Entry[] = [];
   let bytes = 0;
   let weight = 0;
-  /** Entries queued per cluster, so that holds() does not scan the queue (a reconnect storm asks it per hello). */
+  /**
+   * Entries queued per cluster, so that holds() does not scan the queue (a reconnect storm asks it per
+   * hello). A count that falls to 0 stays, as 0: deleting and adding back thousands of keys a second
+   * made the Map rebuild its table over and over, each new table kept (and promoted) until the next.
+   */
   const perCluster = new Map<string, number>();
   const counted = (entry: Entry, delta: 1 | -1): void => {
     const { cluster } = entry.client;
-    const count = (perCluster.get(cluster) ?? 0) + delta;
-    if (count > 0) perCluster.set(cluster, count);
-    else perCluster.delete(cluster);
+    perCluster.set(cluster, (perCluster.get(cluster) ?? 0) + delta);
     bytes += delta * entry.bytes;
     weight += delta * entry.weight;
   };
@@ -282,7 +284,7 @@ export function createCommitQueue(options: CommitQueueOptions): CommitQueue {
       checkPressure();
       schedule();
     },
-    holds: (cluster) => perCluster.has(cluster) || disk.holds(cluster),
+    holds: (cluster) => (perCluster.get(cluster) ?? 0) > 0 || disk.holds(cluster),
     flushAll: () => {
       while (queue.length > 0) flushOnce(true);
       disk.syncNow();

@@ -98,8 +98,12 @@ export function startConnection(
   let stream: AgentStream | undefined;
   let source: HelloSource | undefined;
   const timers: NodeJS.Timeout[] = [];
-  /** When the last frame arrived (performance.now()): a frame after a silence may end a stale view. */
-  let lastFrameAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When the last frame arrived (performance.now()): a frame after a silence may end a stale view. A
+   * field, not a variable of this closure: V8 writes a double field in place, but boxes each new value
+   * of a closure's variable, and that box lived until the link's next frame (promoted, 10,000 links).
+   */
+  const frames = { lastAt: Number.NEGATIVE_INFINITY };
   let heartbeat: NodeJS.Timeout | undefined;
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
@@ -217,8 +221,8 @@ export function startConnection(
     if (phase === 'ending') return;
     dead.refresh();
     const at = performance.now();
-    const afterSilence = at - lastFrameAt >= options.notifyHeardAfterMs;
-    lastFrameAt = at;
+    const afterSilence = at - frames.lastAt >= options.notifyHeardAfterMs;
+    frames.lastAt = at;
     if (isBinary) {
       end(CLOSE_CODES.malformed, 'frame is binary: expected JSON text');
       return;

@@ -67,9 +67,8 @@ export function createDiskAcks(options: DiskAcksOptions): DiskAcks {
 
   const countAwaiting = (committed: Committed, delta: 1 | -1): void => {
     for (const cluster of committed.clients.keys()) {
-      const count = (awaitingPerCluster.get(cluster) ?? 0) + delta;
-      if (count > 0) awaitingPerCluster.set(cluster, count);
-      else awaitingPerCluster.delete(cluster);
+      // A count that falls to 0 stays, as 0 (the commit queue's per-cluster count says why).
+      awaitingPerCluster.set(cluster, (awaitingPerCluster.get(cluster) ?? 0) + delta);
     }
   };
 
@@ -160,7 +159,7 @@ export function createDiskAcks(options: DiskAcksOptions): DiskAcks {
       onDiskUpTo = Math.max(onDiskUpTo, id);
       tellOnDisk(Infinity);
     },
-    holds: (cluster) => awaitingPerCluster.has(cluster),
+    holds: (cluster) => (awaitingPerCluster.get(cluster) ?? 0) > 0,
     stop: () => {
       stopped = true;
       if (telling !== undefined) clearImmediate(telling);

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSequence, startSequence, type SequenceState } from './sequence.ts';
+import { startSequence, takeSequence } from './sequence.ts';
 import { createUnacked } from './unacked.ts';
 
 const EPOCH = 'e1';
 
 /** Feeds frames (seq, or [seq, type]) after a hello of `helloSeq`; the reasons of refusals, or 'ok'. */
 function run(helloSeq: number, frames: readonly (number | [number, string])[]): string[] {
-  let state: SequenceState = startSequence(EPOCH, helloSeq);
+  const state = startSequence(EPOCH, helloSeq);
   return frames.map((frame) => {
     const [seq, type] = typeof frame === 'number' ? [frame, 'event'] : frame;
-    const check = checkSequence(state, { epoch: EPOCH, seq, type });
+    const check = takeSequence(state, { epoch: EPOCH, seq, type });
     if (!check.ok) return check.reason;
-    state = check.state;
     return check.resend ? 'resend' : 'ok';
   });
 }
@@ -40,8 +39,23 @@ describe('the order of frames on one connection', () => {
   it('refuses a heartbeat below the hello’s seq: heartbeats are never resent', () => {
     assert.deepEqual(run(20, [[9, 'heartbeat']]), ["seq: heartbeat 9 is below the hello's 20: never resent"]);
   });
+  it('leaves the state as it was when it refuses a frame, and takes the next in order after it', () => {
+    const state = startSequence(EPOCH, 20);
+    assert.deepEqual(takeSequence(state, { epoch: EPOCH, seq: 9, type: 'event' }), {
+      ok: true,
+      resend: true,
+    });
+    assert.equal(takeSequence(state, { epoch: EPOCH, seq: 8, type: 'event' }).ok, false);
+    assert.equal(takeSequence(state, { epoch: EPOCH, seq: 23, type: 'event' }).ok, false);
+    assert.equal(state.last, 9);
+    assert.deepEqual(takeSequence(state, { epoch: EPOCH, seq: 21, type: 'event' }), {
+      ok: true,
+      resend: false,
+    });
+    assert.equal(state.last, 21);
+  });
   it('refuses a frame of another epoch', () => {
-    const check = checkSequence(startSequence(EPOCH, 1), { epoch: 'e2', seq: 2, type: 'event' });
+    const check = takeSequence(startSequence(EPOCH, 1), { epoch: 'e2', seq: 2, type: 'event' });
     assert.deepEqual(check, {
       ok: false,
       reason: "epoch: differs from the hello's (a new agent process must reconnect)",
@@ -60,5 +74,20 @@ describe('messages in flight without an ack', () => {
     assert.equal(unacked.count, 2, 'an older ack changes nothing');
     unacked.ackedUpTo(9);
     assert.equal(unacked.count, 0);
+  });
+  it('keeps its order across acks that leave some in flight, and as it reuses its room', () => {
+    const unacked = createUnacked();
+    let next = 1;
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 4; i++) unacked.add(next++);
+      unacked.ackedUpTo(next - 3);
+      assert.equal(unacked.count, 2, `round ${round}: the last two stay in flight`);
+    }
+    unacked.ackedUpTo(next - 2);
+    assert.equal(unacked.count, 1);
+    unacked.ackedUpTo(next);
+    assert.equal(unacked.count, 0);
+    unacked.add(next);
+    assert.equal(unacked.count, 1);
   });
 });

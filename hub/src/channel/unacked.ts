@@ -11,17 +11,32 @@ export interface Unacked {
 }
 
 export function createUnacked(): Unacked {
-  let seqs: number[] = [];
+  // A queue in one array that is never replaced: held seqs sit at [head, tail). An ack moves head on,
+  // and when everything is acked both go back to 0; a new array per ack, kept by the link until its
+  // next ack, was garbage promoted with every ack of 10,000 links.
+  const seqs: number[] = [];
+  let head = 0;
+  let tail = 0;
   return {
     get count() {
-      return seqs.length;
+      return tail - head;
     },
     add: (seq) => {
-      seqs.push(seq);
+      if (tail === seqs.length && head > 0) {
+        seqs.copyWithin(0, head, tail);
+        tail -= head;
+        head = 0;
+      }
+      if (tail === seqs.length) seqs.push(seq);
+      else seqs[tail] = seq;
+      tail += 1;
     },
     ackedUpTo: (seq) => {
-      const firstOpen = seqs.findIndex((held) => held > seq);
-      seqs = firstOpen === -1 ? [] : seqs.slice(firstOpen);
+      while (head < tail && (seqs[head] ?? Infinity) <= seq) head += 1;
+      if (head === tail) {
+        head = 0;
+        tail = 0;
+      }
     },
   };
 }

@@ -93,7 +93,9 @@ export function followDelta(
     ids = Float64Array.of(...ids.subarray(0, at), ...ids.subarray(at + 1));
     rests = Float64Array.of(...rests.subarray(0, at), ...rests.subarray(at + 1));
   }
-  cache.set(clusterId, { ids, rests });
+  // The common delta moves rows in place: the held arrays stay, and nothing new is kept (a holder per
+  // delta lived until the cluster's next one, promoted by the thousand).
+  if (ids !== held.ids || rests !== held.rests) cache.set(clusterId, { ids, rests });
 }
 
 // Two independent 32-bit lanes (FNV-1a, and a multiply-add with another seed), each finished by
