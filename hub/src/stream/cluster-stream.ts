@@ -108,12 +108,13 @@ function matcher(selector: Readonly<Record<string, string>> | undefined) {
 }
 
 function entryOf(seq: number, change: ClusterChange): StreamEntry {
-  const body =
+  const text =
     change.kind === 'changed'
       ? formatSseEvent({ event: 'cluster', data: JSON.stringify(change.cluster) })
       : formatSseEvent({ event: 'cluster-deleted', data: JSON.stringify({ name: change.name }) });
   const { name, labels } = change.kind === 'changed' ? change.cluster : change;
-  return { seq, name, labels, body, bytes: Buffer.byteLength(body) };
+  const body = Buffer.from(text, 'utf8');
+  return { seq, name, labels, body, bytes: body.length };
 }
 
 export function createClusterStream(

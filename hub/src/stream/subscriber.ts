@@ -15,8 +15,12 @@ import { formatSseComment, formatSseEvent } from './sse.ts';
 export interface StreamEntry extends RingEntry {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** The framed event without its id line (`event:` and `data:` lines, the blank line). */
-  readonly body: string;
+  /**
+   * The framed event without its id line (`event:` and `data:` lines, the blank line), as UTF-8 bytes:
+   * off the JS heap. The ring keeps the last thousand events for replays, seconds each in a burst of
+   * full reports, long enough to be promoted: as strings they were most of what the old space took in.
+   */
+  readonly body: Uint8Array;
 }
 
 /** A page of the clusters a subscriber asked for, in name order; `next` continues it. */
@@ -99,15 +103,19 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     options.onEnd(reason, error);
   };
 
-  const framed = (entry: StreamEntry, withId: boolean): string => {
+  /** Text and framed events, in order, as one write. */
+  const bytesOf = (parts: readonly (string | Uint8Array)[]): Uint8Array =>
+    Buffer.concat(parts.map((part) => (typeof part === 'string' ? encoder.encode(part) : part)));
+
+  const framed = (entry: StreamEntry, withId: boolean): (string | Uint8Array)[] => {
     lastSent = Math.max(lastSent, entry.seq);
-    return withId ? `id: ${idOf(entry.seq)}\n${entry.body}` : entry.body;
+    return withId ? [`id: ${idOf(entry.seq)}\n`, entry.body] : [entry.body];
   };
 
-  const queued = (withIds: boolean): string | undefined => {
+  const queued = (withIds: boolean): Uint8Array | undefined => {
     const items = queue.take(chunkBytes);
     if (items.length === 0) return undefined;
-    return items.map((item) => (item.kind === 'ping' ? PING : framed(item.entry, withIds))).join('');
+    return bytesOf(items.flatMap((item) => (item.kind === 'ping' ? [PING] : framed(item.entry, withIds))));
   };
 
   const ready = (data: Record<string, unknown>): string => {
@@ -115,7 +123,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     return formatSseEvent({ id: idOf(lastSent), event: 'ready', data: JSON.stringify(data) });
   };
 
-  const listChunk = (pages: PageReader): string | undefined => {
+  const listChunk = (pages: PageReader): Uint8Array | string | undefined => {
     const first = queued(false);
     if (first !== undefined) return first;
     if (!listStarted) {
@@ -133,17 +141,17 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     return listDone ? text + ready({ mode: 'snapshot', clusters: listed }) : text;
   };
 
-  const replayChunk = (entries: readonly StreamEntry[]): string => {
+  const replayChunk = (entries: readonly StreamEntry[]): Uint8Array => {
     const batch = entries.slice(replayed, replayed + 64).filter((entry) => matches(entry.labels));
     replayed = Math.min(entries.length, replayed + 64);
-    const text = batch.map((entry) => framed(entry, true)).join('');
-    return replayed >= entries.length
-      ? text + ready({ mode: 'replay', events: entries.filter((e) => matches(e.labels)).length })
-      : text;
+    const parts = batch.flatMap((entry) => framed(entry, true));
+    if (replayed >= entries.length)
+      parts.push(ready({ mode: 'replay', events: entries.filter((e) => matches(e.labels)).length }));
+    return bytesOf(parts);
   };
 
-  /** The next text to write, or undefined when there is nothing yet. */
-  const next = (): string | undefined => {
+  /** The next text or bytes to write, or undefined when there is nothing yet. */
+  const next = (): Uint8Array | string | undefined => {
     if (live) return queued(true);
     return plan.kind === 'snapshot' ? listChunk(plan.pages) : replayChunk(plan.entries);
   };
@@ -155,18 +163,18 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       },
       pull: async (c) => {
         while (!done) {
-          let text: string | undefined;
+          let chunk: Uint8Array | string | undefined;
           try {
-            text = next();
+            chunk = next();
           } catch (error) {
             finish('failed', error);
             return;
           }
-          if (text !== undefined && text !== '') {
-            c.enqueue(encoder.encode(text));
+          if (chunk !== undefined && chunk.length > 0) {
+            c.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
             return;
           }
-          if (text === undefined) {
+          if (chunk === undefined) {
             await new Promise<void>((resolve) => {
               wake = resolve;
             });
