@@ -12,7 +12,7 @@
 // namespace holds). A health message may hold a NUL: such a resource is always written on that path,
 // never compared by its joined text, so no two different rows can pass for the same.
 import { RESOURCE_COLUMNS, resourceValues } from './resource-row.ts';
-import { digestSnapshot, keptDigests, planWrites, rowDigests } from './row-digests.ts';
+import { digestSnapshot, keepDigests, planWrites, rowDigests } from './row-digests.ts';
 import type { Db } from './sqlite.ts';
 import type { ResourceRecord } from './types.ts';
 
@@ -59,13 +59,13 @@ export function replaceResources(
       const write = db.prepare(WRITE_SQL);
       for (const index of plan.write)
         write.run(clusterId, ...resourceValues(resources[index] as ResourceRecord));
-      digests.set(clusterId, keptDigests(snapshot));
+      keepDigests(digests, clusterId, snapshot);
       return { written: plan.write.length, deleted: 0, unchanged: plan.unchanged };
     }
   }
   const outcome = replaceByRows(db, clusterId, resources);
   if (snapshot === undefined) digests.delete(clusterId);
-  else digests.set(clusterId, keptDigests(snapshot));
+  else keepDigests(digests, clusterId, snapshot);
   return outcome;
 }
 

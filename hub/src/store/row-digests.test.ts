@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { digestSnapshot, keptDigests, planWrites } from './row-digests.ts';
+import { digestSnapshot, keepDigests, planWrites, type RowDigests } from './row-digests.ts';
 import { ref, resource } from './test-store.ts';
 import type { ResourceRecord } from './types.ts';
+
+/** What the cache would hold after storing these resources. */
+function kept(resources: ResourceRecord[]): RowDigests {
+  const cache = new Map<number, RowDigests>();
+  keepDigests(cache, 1, digests(resources));
+  const held = cache.get(1);
+  assert.ok(held !== undefined);
+  return held;
+}
 
 function digests(resources: ResourceRecord[]) {
   const snapshot = digestSnapshot(resources);
@@ -38,7 +47,7 @@ describe('resource digests', () => {
   });
 
   it('plans the writes: new and changed rows, and counts the unchanged', () => {
-    const stored = keptDigests(digests([resource('a'), resource('b'), resource('c')]));
+    const stored = kept([resource('a'), resource('b'), resource('c')]);
     const changed = resource('b', { drifted: true });
     const plan = planWrites(stored, digests([resource('a'), changed, resource('c'), resource('d')]));
     assert.deepEqual(plan.kind === 'write' ? { ...plan, write: [...plan.write].sort() } : plan, {
@@ -49,8 +58,23 @@ describe('resource digests', () => {
   });
 
   it('cannot name a stored row that vanished', () => {
-    const stored = keptDigests(digests([resource('a'), resource('b')]));
+    const stored = kept([resource('a'), resource('b')]);
     assert.deepEqual(planWrites(stored, digests([resource('a'), resource('c')])), { kind: 'vanished' });
     assert.deepEqual(planWrites(stored, digests([])), { kind: 'vanished' });
+  });
+
+  it('keeps a stored snapshot in the arrays held when the count of rows is the same, else new ones', () => {
+    const cache = new Map<number, RowDigests>();
+    keepDigests(cache, 7, digests([resource('a'), resource('b')]));
+    const held = cache.get(7);
+    const next = digests([resource('b', { drifted: true }), resource('c')]);
+    keepDigests(cache, 7, next);
+    assert.equal(cache.get(7), held, 'the same holder and arrays');
+    assert.deepEqual([...(held?.ids ?? [])], [...next.ids]);
+    assert.deepEqual([...(held?.rests ?? [])], [...next.rests]);
+    const grown = digests([resource('a'), resource('b'), resource('c')]);
+    keepDigests(cache, 7, grown);
+    assert.deepEqual([...(cache.get(7)?.ids ?? [])], [...grown.ids]);
+    assert.notEqual(cache.get(7), held);
   });
 });

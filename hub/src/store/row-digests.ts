@@ -226,7 +226,21 @@ export function planWrites(stored: RowDigests, snapshot: SnapshotDigests): Diges
   return { kind: 'write', write, unchanged };
 }
 
-/** What is kept of a snapshot's digests once it is stored (not the sources). */
-export function keptDigests(snapshot: SnapshotDigests): RowDigests {
-  return { ids: snapshot.ids, rests: snapshot.rests };
+/**
+ * Keeps what a stored snapshot's digests say of the cluster's rows (not the sources). Into the arrays
+ * already held when the count of rows is the same (most full reports): a new pair per report would live
+ * until the cluster's next one, minutes later, and be promoted, hundreds of them a second in a burst.
+ */
+export function keepDigests(
+  cache: Map<number, RowDigests>,
+  clusterId: number,
+  snapshot: SnapshotDigests,
+): void {
+  const held = cache.get(clusterId);
+  if (held !== undefined && held.ids.length === snapshot.ids.length) {
+    held.ids.set(snapshot.ids);
+    held.rests.set(snapshot.rests);
+    return;
+  }
+  cache.set(clusterId, { ids: snapshot.ids, rests: snapshot.rests });
 }
