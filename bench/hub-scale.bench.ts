@@ -45,6 +45,17 @@ function commit(): string {
   }
 }
 
+/** How the generator ran beside the hub: its priority, scheduling policy and Node flags. */
+function generatorSetup(params: ScaleParams): string {
+  const parts = [
+    params.generatorNice > 0 ? `at nice ${String(params.generatorNice)}` : "at the hub's priority",
+  ];
+  if (params.generatorSched === 'batch') parts.push('SCHED_BATCH');
+  if (params.generatorCpus !== '') parts.push(`on CPUs ${params.generatorCpus}`);
+  if (params.generatorNodeFlags.length > 0) parts.push(`node ${params.generatorNodeFlags.join(' ')}`);
+  return parts.join(', ');
+}
+
 function heading(params: ScaleParams, loadAtStart: number): string {
   const machine = `${String(cpus().length)} × ${cpus()[0]?.model ?? 'cpu'}, ${String(Math.round(totalmem() / 2 ** 30))} GiB`;
   const mix =
@@ -53,7 +64,7 @@ function heading(params: ScaleParams, loadAtStart: number): string {
   return [
     `### ${new Date().toISOString().slice(0, 10)} — hub scale, ${params.agents.toLocaleString('en-US')} agents — ${machine}`,
     '',
-    `\`ferry-hub\` from source (Node ${process.version}, ${commit()}, --stale-after ${String(params.staleAfterSeconds)}s) and the generator (${params.generatorNice > 0 ? `at nice ${String(params.generatorNice)}` : "at the hub's priority"}) in separate processes on the same machine; ${params.agents.toLocaleString('en-US')} agents from ${String(Math.ceil(params.agents / params.agentsPerAddress))} source addresses. Mix: ${mix}. Load average (1 min) at start ${loadAtStart.toFixed(1)}.`,
+    `\`ferry-hub\` from source (Node ${process.version}, ${commit()}, --stale-after ${String(params.staleAfterSeconds)}s) and the generator (${generatorSetup(params)}) in separate processes on the same machine; ${params.agents.toLocaleString('en-US')} agents from ${String(Math.ceil(params.agents / params.agentsPerAddress))} source addresses. Mix: ${mix}. Load average (1 min) at start ${loadAtStart.toFixed(1)}.`,
   ].join('\n');
 }
 
@@ -112,7 +123,12 @@ async function main(): Promise<void> {
         validateEvery: 100,
       },
       join(dir, 'generator.log'),
-      params.generatorNice,
+      {
+        nice: params.generatorNice,
+        sched: params.generatorSched,
+        nodeFlags: params.generatorNodeFlags,
+        cpus: params.generatorCpus,
+      },
     );
     let phase = 'start';
     const marks: PhaseMark[] = [];

@@ -7,6 +7,15 @@ import type { GeneratorConfig } from './generator.ts';
 import type { Answer, Command } from './ipc.ts';
 import { REPO_ROOT } from './ws-client.ts';
 
+/** How the generator process runs beside the hub (params.ts says what each does). */
+export interface GeneratorStart {
+  readonly nice?: number;
+  readonly sched?: 'other' | 'batch';
+  readonly nodeFlags?: readonly string[];
+  /** A `taskset -c` CPU list; empty or absent: any CPU. */
+  readonly cpus?: string;
+}
+
 export class GeneratorProcess {
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
@@ -29,14 +38,14 @@ export class GeneratorProcess {
   }
 
   /**
-   * Starts the generator, at `nice` (all its threads: `nice` execs node, whose threads inherit it; a
-   * renice of the PID would reach its main thread only), and waits for its 'ready'.
+   * Starts the generator and waits for its 'ready'. At `nice`, under `sched`, on `cpus` (all its
+   * threads: `nice`, `chrt` and `taskset` exec node, whose threads inherit them; a renice of the PID
+   * would reach its main thread only).
    */
   static async start(
     config: GeneratorConfig,
     logFile: string,
-    nice = 0,
-    nodeFlags: readonly string[] = [],
+    { nice = 0, sched = 'other', nodeFlags = [], cpus = '' }: GeneratorStart = {},
   ): Promise<GeneratorProcess> {
     const log = openSync(logFile, 'a');
     const node = [
@@ -48,7 +57,10 @@ export class GeneratorProcess {
       join(REPO_ROOT, 'bench', 'hub-scale', 'generator.ts'),
       JSON.stringify(config),
     ];
-    const [command = process.execPath, ...args] = nice > 0 ? ['nice', '-n', String(nice), ...node] : node;
+    const niced = nice > 0 ? ['nice', '-n', String(nice), ...node] : node;
+    const scheduled = sched === 'batch' ? ['chrt', '--batch', '0', ...niced] : niced;
+    const [command = process.execPath, ...args] =
+      cpus === '' ? scheduled : ['taskset', '-c', cpus, ...scheduled];
     const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', log, log, 'ipc'] });
     closeSync(log);
     const generator = new GeneratorProcess(child);

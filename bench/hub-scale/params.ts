@@ -47,6 +47,16 @@ export interface ScaleParams {
    * 2026-11-27 15:24–17:10).
    */
   readonly generatorNice: number;
+  /**
+   * The generator's Linux scheduling policy (FERRY_BENCH_GENERATOR_SCHED: other, the default, or batch:
+   * `chrt --batch 0`, for all its threads). A SCHED_BATCH thread does not preempt a running one when it
+   * wakes: the generator then takes the CPU the hub leaves instead of cutting into the hub's turns.
+   */
+  readonly generatorSched: 'other' | 'batch';
+  /** The CPUs the generator may run on (FERRY_BENCH_GENERATOR_CPUS, `taskset -c` list); empty: any. */
+  readonly generatorCpus: string;
+  /** Node flags for the generator (FERRY_BENCH_GENERATOR_NODE_FLAGS, e.g. `--v8-pool-size=1`). */
+  readonly generatorNodeFlags: readonly string[];
   /** Node flags for the hub (`--cpu-prof --cpu-prof-dir=D`). */
   readonly hubNodeFlags: readonly string[];
   /** Keep the temp dir (the hub's database and log) after stopping. */
@@ -63,6 +73,23 @@ function numberOf(env: Env, name: string, fallback: number, min: number, max: nu
     throw new Error(`${name}: "${text}" is not a number from ${min} to ${max}`);
   return value;
 }
+
+function schedOf(env: Env): 'other' | 'batch' {
+  const text = env.FERRY_BENCH_GENERATOR_SCHED;
+  if (text === undefined || text === '' || text === 'other') return 'other';
+  if (text === 'batch') return 'batch';
+  throw new Error(`FERRY_BENCH_GENERATOR_SCHED: "${text}" is not other or batch`);
+}
+
+function cpusOf(env: Env): string {
+  const text = env.FERRY_BENCH_GENERATOR_CPUS ?? '';
+  if (!/^([0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*)?$/.test(text))
+    throw new Error(`FERRY_BENCH_GENERATOR_CPUS: "${text}" is not a CPU list such as 1 or 0-1`);
+  return text;
+}
+
+const flagsOf = (text: string | undefined): readonly string[] =>
+  (text ?? '').split(' ').filter((flag) => flag !== '');
 
 function phasesOf(env: Env): readonly Phase[] {
   const text = env.FERRY_BENCH_PHASES;
@@ -98,7 +125,10 @@ export function parseParams(env: Env): ScaleParams {
     drainTimeoutSeconds: numberOf(env, 'FERRY_BENCH_DRAIN_TIMEOUT_SECONDS', 120, 1, 3600),
     phases: phasesOf(env),
     generatorNice: numberOf(env, 'FERRY_BENCH_GENERATOR_NICE', 0, 0, 19),
-    hubNodeFlags: (env.FERRY_BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+    generatorSched: schedOf(env),
+    generatorCpus: cpusOf(env),
+    generatorNodeFlags: flagsOf(env.FERRY_BENCH_GENERATOR_NODE_FLAGS),
+    hubNodeFlags: flagsOf(env.FERRY_BENCH_HUB_NODE_FLAGS),
     keepDir: env.FERRY_BENCH_KEEP_DIR === '1',
   };
 }
