@@ -103,7 +103,7 @@ export function startConnection(
    * field, not a variable of this closure: V8 writes a double field in place, but boxes each new value
    * of a closure's variable, and that box lived until the link's next frame (promoted, 10,000 links).
    */
-  const frames = { lastAt: Number.NEGATIVE_INFINITY };
+  const arrival = { lastAt: Number.NEGATIVE_INFINITY };
   let heartbeat: NodeJS.Timeout | undefined;
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
@@ -221,8 +221,8 @@ export function startConnection(
     if (phase === 'ending') return;
     dead.refresh();
     const at = performance.now();
-    const afterSilence = at - frames.lastAt >= options.notifyHeardAfterMs;
-    frames.lastAt = at;
+    const afterSilence = at - arrival.lastAt >= options.notifyHeardAfterMs;
+    arrival.lastAt = at;
     if (isBinary) {
       end(CLOSE_CODES.malformed, 'frame is binary: expected JSON text');
       return;
