@@ -2,6 +2,8 @@
 // scheduling of the next slice are the test's.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createFrameScheduler, type FrameSchedulerOptions } from './frame-scheduler.ts';
 
 function harness(overrides: Partial<FrameSchedulerOptions> = {}) {
@@ -163,5 +165,26 @@ describe('the frame scheduler', () => {
     for (const id of [1, 2]) h.scheduler.defer(h.work(id, 0), 10);
     h.scheduler.drain();
     assert.deepEqual(h.ran, [1, 2]);
+  });
+
+  it('keeps no item once it has run: its work and the frame it reads can be collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const h = harness();
+    let frame: Buffer | undefined = Buffer.alloc(64);
+    const kept = new WeakRef(frame);
+    const read = (data: Buffer) => () => {
+      h.ran.push(data.length);
+    };
+    h.scheduler.defer(read(frame), frame.length);
+    h.scheduler.defer(h.work(2, 0), 10);
+    frame = undefined;
+    h.nextSlice();
+    assert.deepEqual(h.ran, [64, 2]);
+    assert.equal(h.scheduler.pending, 0);
+    // A WeakRef's target lives to the end of the job that made it: collect on a later turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(kept.deref(), undefined, 'the scheduler still holds a frame whose work has run');
   });
 });
