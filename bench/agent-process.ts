@@ -1,8 +1,8 @@
 // The agent under benchmark: the built `node agent/dist/main.js run` (what a cluster runs), started by
 // the in-cluster runner from the installed Deployment (its ServiceAccount, env and mounts), and its
 // JSON log read as it grows to know which syncs ran, why, and how long they took.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   HarnessError,
   runInCluster,
@@ -11,40 +11,6 @@ import {
 } from '../test/harness/src/index.ts';
 import { AGENT_NAMESPACE } from './agent-cluster.ts';
 import { childPids, commandLine } from './agent-proc.ts';
-
-/**
- * Source files of the agent and of @ferry/shared newer than their built file (a file the build did not
- * emit, such as a test fixture, does not count); throws when the agent is not built at all.
- */
-export function staleSources(repoRoot: string): string[] {
-  const mtime = (path: string): number | undefined => {
-    try {
-      return statSync(path).mtimeMs;
-    } catch {
-      return undefined;
-    }
-  };
-  const stale: string[] = [];
-  if (mtime(join(repoRoot, 'agent', 'dist', 'main.js')) === undefined)
-    throw new Error(
-      'the agent is not built: run `pnpm --filter @ferry/agent... build` (pnpm bench:agent does)',
-    );
-  for (const pkg of ['agent', 'shared']) {
-    const src = join(repoRoot, pkg, 'src');
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-          const builtAt = mtime(join(repoRoot, pkg, 'dist', relative(src, path).replace(/\.ts$/, '.js')));
-          if (builtAt !== undefined && builtAt < (mtime(path) ?? 0)) stale.push(relative(repoRoot, path));
-        }
-      }
-    };
-    walk(src);
-  }
-  return stale;
-}
 
 export interface RunningAgent {
   readonly process: InClusterProcess;

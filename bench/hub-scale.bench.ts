@@ -1,6 +1,6 @@
 // Benchmark: the hub at fleet scale (issue 7). A generator process plays N agents (10,000 by default)
-// over real websockets from 127.0.0.2, 127.0.0.3, ... against `ferry-hub` from source in a process of
-// its own; this process seeds the fleet, drives the phases (bench/hub-scale/phases.ts), times the fleet
+// over real websockets from 127.0.0.2, 127.0.0.3, ... against the built `ferry-hub` (`pnpm bench:hub`
+// builds it first) in a process of its own; this process seeds the fleet, drives the phases (bench/hub-scale/phases.ts), times the fleet
 // list API while the agents report (from a process of its own) and watches the live event stream for
 // stale clusters. The mix: per agent a heartbeat every 30 s, a delta every 60 s and a full report
 // (syncReport + 200-resource snapshot) every 5 min, plus bursts of full reports and of heartbeats +
@@ -26,12 +26,15 @@ import type { RssSample } from './hub-scale/results.ts';
 import { seedFleet } from './hub-scale/seed.ts';
 import { startStaleWatch, type StaleWatch } from './hub-scale/stale-watch.ts';
 import { REPO_ROOT } from './hub-scale/ws-client.ts';
+import { staleSources } from './stale-build.ts';
 
 function progress(line: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
-function commit(): string {
+/** The commit measured, and whether the built hub is older than its sources. */
+function commit(stale: readonly string[]): string {
+  const newer = stale.length === 0 ? '' : `; ${String(stale.length)} source files changed after the build`;
   try {
     const git = (args: string[]): string =>
       execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
@@ -39,7 +42,7 @@ function commit(): string {
       git(['status', '--porcelain', '--', 'hub/src', 'shared/src']) === ''
         ? ''
         : ' with uncommitted changes in hub/src or shared/src';
-    return `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`;
+    return `${git(['rev-parse', '--short', 'HEAD'])}${dirty}${newer}`;
   } catch {
     return 'unknown commit';
   }
@@ -56,7 +59,7 @@ function generatorSetup(params: ScaleParams): string {
   return parts.join(', ');
 }
 
-function heading(params: ScaleParams, loadAtStart: number): string {
+function heading(params: ScaleParams, loadAtStart: number, stale: readonly string[]): string {
   const machine = `${String(cpus().length)} × ${cpus()[0]?.model ?? 'cpu'}, ${String(Math.round(totalmem() / 2 ** 30))} GiB`;
   const mix =
     `per agent a heartbeat every ${String(params.heartbeatSeconds)} s, a delta every ${String(params.deltaSeconds)} s and a full report (syncReport + ${String(params.resources)}-resource snapshot) every ${String(params.reportSeconds)} s, ` +
@@ -64,12 +67,17 @@ function heading(params: ScaleParams, loadAtStart: number): string {
   return [
     `### ${new Date().toISOString().slice(0, 10)} — hub scale, ${params.agents.toLocaleString('en-US')} agents — ${machine}`,
     '',
-    `\`ferry-hub\` from source (Node ${process.version}, ${commit()}, --stale-after ${String(params.staleAfterSeconds)}s) and the generator (${generatorSetup(params)}) in separate processes on the same machine; ${params.agents.toLocaleString('en-US')} agents from ${String(Math.ceil(params.agents / params.agentsPerAddress))} source addresses. Mix: ${mix}. Load average (1 min) at start ${loadAtStart.toFixed(1)}.`,
+    `the built \`ferry-hub\` (Node ${process.version}, ${commit(stale)}, --stale-after ${String(params.staleAfterSeconds)}s) and the generator (${generatorSetup(params)}) in separate processes on the same machine; ${params.agents.toLocaleString('en-US')} agents from ${String(Math.ceil(params.agents / params.agentsPerAddress))} source addresses. Mix: ${mix}. Load average (1 min) at start ${loadAtStart.toFixed(1)}.`,
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const params = parseParams(process.env);
+  const stale = staleSources(REPO_ROOT, 'hub');
+  if (stale.length > 0)
+    process.stderr.write(
+      `warning: built before these changed (pnpm bench:hub builds first): ${stale.join(', ')}\n`,
+    );
   const loadAtStart = loadavg()[0] ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-hub-'));
   const adminToken = randomBytes(32).toString('base64url');
@@ -157,7 +165,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       renderReport({
         params,
-        heading: `${heading(params, loadAtStart)} At the end ${(loadavg()[0] ?? 0).toFixed(1)}.`,
+        heading: `${heading(params, loadAtStart, stale)} At the end ${(loadavg()[0] ?? 0).toFixed(1)}.`,
         seedMs: seeded.ms,
         connect: phases.connect,
         steady: phases.steady,

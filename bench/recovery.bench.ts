@@ -21,7 +21,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Harness } from '../test/harness/src/index.ts';
 import { benchManifests, MANIFEST_PATH } from './agent-manifests.ts';
-import { staleSources } from './agent-process.ts';
+import { staleSources } from './stale-build.ts';
 import { expectedObjects } from './recovery/expected.ts';
 import type { BenchSetup } from './recovery/enroll-cluster.ts';
 import { BuiltHub } from './recovery/hub.ts';
