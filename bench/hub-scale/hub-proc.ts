@@ -1,5 +1,5 @@
 // The hub under test: the built `node hub/dist/main.js` (what the hub image runs; from source, under
-// tsx, every named function got an own `name` property: 150 MB more heap at 10,000 agents, see
+// tsx, every named function got an own `name` property: ~150 MB more RSS at 10,000 agents, see
 // bench/RESULTS.md) in a process of its own, on a port chosen at run time,
 // with the benchmark's data directory and admin token, its log appended to a file; stopped with SIGTERM
 // (SIGKILL after a grace) by its PID and started again on the same port and database.
