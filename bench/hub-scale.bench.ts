@@ -2,9 +2,9 @@
 // over real websockets from 127.0.0.2, 127.0.0.3, ... against the built `ferry-hub` (`pnpm bench:hub`
 // builds it first) in a process of its own; this process seeds the fleet, drives the phases
 // (bench/hub-scale/phases.ts), times the fleet list API while the agents report (from a process of its
-// own) and watches the live event stream for stale clusters. The mix: per agent a heartbeat every 30 s, a delta every 60 s and a full report
-// (syncReport + 200-resource snapshot) every 5 min, plus bursts of full reports and of heartbeats +
-// deltas, then reconnect storms after hub restarts. Not a test: prints a Markdown section for
+// own) and watches the live event stream for stale clusters. The mix: per agent a heartbeat every 30 s,
+// a delta every 60 s and a full report (syncReport + 200-resource snapshot) every 5 min, plus bursts of
+// full reports and of heartbeats + deltas, then reconnect storms after hub restarts. Not a test: prints a Markdown section for
 // bench/RESULTS.md. Everything it starts is stopped by PID at the end, on failure and on Ctrl-C.
 //   node --import tsx --conditions=@ferry/source bench/hub-scale.bench.ts
 //   FERRY_BENCH_AGENTS=1000 FERRY_BENCH_PHASES=connect,steady ... (bench/hub-scale/params.ts lists them)
