@@ -2,10 +2,12 @@
 // over real websockets from 127.0.0.2, 127.0.0.3, ... against the built `ferry-hub` (`pnpm bench:hub`
 // builds it first) in a process of its own; this process seeds the fleet, drives the phases
 // (bench/hub-scale/phases.ts), times the fleet list API while the agents report (from a process of its
-// own) and watches the live event stream for stale clusters. The mix: per agent a heartbeat every 30 s,
-// a delta every 60 s and a full report (syncReport + 200-resource snapshot) every 5 min, plus bursts of
-// full reports and of heartbeats + deltas, then reconnect storms after hub restarts. Not a test: prints a Markdown section for
-// bench/RESULTS.md. Everything it starts is stopped by PID at the end, on failure and on Ctrl-C.
+// own) and, for the floor under those times, the same calls to an idle replica of the API on the same
+// store (replica-child.ts), and watches the live event stream for stale clusters. The mix: per agent a
+// heartbeat every 30 s, a delta every 60 s and a full report (syncReport + 200-resource snapshot) every
+// 5 min, plus bursts of full reports and of heartbeats + deltas, then reconnect storms after hub
+// restarts. Not a test: prints a Markdown section for bench/RESULTS.md. Everything it starts is stopped
+// by PID at the end, on failure and on Ctrl-C.
 //   node --import tsx --conditions=@ferry/source bench/hub-scale.bench.ts
 //   FERRY_BENCH_AGENTS=1000 FERRY_BENCH_PHASES=connect,steady ... (bench/hub-scale/params.ts lists them)
 //   FERRY_BENCH_HUB_NODE_FLAGS='--cpu-prof --cpu-prof-dir=D' to profile the hub
@@ -20,6 +22,7 @@ import { GeneratorProcess } from './hub-scale/generator-proc.ts';
 import { freePort, HubProcess } from './hub-scale/hub-proc.ts';
 import { parseParams, type ScaleParams } from './hub-scale/params.ts';
 import { ProbeProcess } from './hub-scale/probe-proc.ts';
+import { ReplicaProcess } from './hub-scale/replica-proc.ts';
 import { runPhases, startRssSampler, type PhaseContext } from './hub-scale/phases.ts';
 import { renderReport } from './hub-scale/report.ts';
 import type { RssSample } from './hub-scale/results.ts';
@@ -84,6 +87,8 @@ async function main(): Promise<void> {
   let hub: HubProcess | undefined;
   let generator: GeneratorProcess | undefined;
   let probe: ProbeProcess | undefined;
+  let replica: ReplicaProcess | undefined;
+  let floorProbe: ProbeProcess | undefined;
   let watch: StaleWatch | undefined;
   let stopSampler: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
@@ -91,6 +96,8 @@ async function main(): Promise<void> {
     (stopping ??= (async () => {
       stopSampler?.();
       await probe?.stop().catch(() => undefined);
+      await floorProbe?.stop().catch(() => undefined);
+      await replica?.stop();
       await watch?.stop();
       await generator?.stop();
       await hub?.stop();
@@ -101,6 +108,8 @@ async function main(): Promise<void> {
     progress(`${signal}: stopping the generator and the hub`);
     generator?.kill();
     probe?.kill();
+    floorProbe?.kill();
+    replica?.kill();
     hub?.kill();
     void stop().finally(() => process.exit(130));
   };
@@ -142,6 +151,11 @@ async function main(): Promise<void> {
     const marks: PhaseMark[] = [];
     const rss: RssSample[] = [];
     probe = await ProbeProcess.start(hub.url, adminToken, params.apiIntervalMs);
+    if (params.floor) {
+      replica = await ReplicaProcess.start(join(dataDir, DB_FILE_NAME), params.staleAfterSeconds);
+      progress(`idle API replica at ${replica.url} (pid ${String(replica.pid)})`);
+      floorProbe = await ProbeProcess.start(replica.url, adminToken, params.apiIntervalMs);
+    }
     watch = startStaleWatch(hub.url, adminToken, () => phase);
     const context: PhaseContext = {
       params,
@@ -161,6 +175,7 @@ async function main(): Promise<void> {
     const generatorStats = await generator.ask({ type: 'stats' }, 'stats');
     stopSampler();
     const measured = inPhases(await probe.stop(), marks);
+    const floor = floorProbe === undefined ? undefined : inPhases(await floorProbe.stop(), marks).samples;
     await watch.stop();
     process.stdout.write(
       renderReport({
@@ -174,6 +189,7 @@ async function main(): Promise<void> {
         storms: phases.storms,
         probe: measured.samples,
         probeStaleHits: measured.staleHits,
+        floor,
         staleEvents: watch.staleEvents,
         streamEvents: watch.events,
         rss,

@@ -57,6 +57,11 @@ export interface ScaleParams {
   readonly generatorCpus: string;
   /** Node flags for the generator (FERRY_BENCH_GENERATOR_NODE_FLAGS, e.g. `--v8-pool-size=1`). */
   readonly generatorNodeFlags: readonly string[];
+  /**
+   * Whether the probe's calls also go to an idle replica of the hub's API on the same store
+   * (FERRY_BENCH_FLOOR, default 1; 0: not), whose latencies are this machine's floor under the hub's.
+   */
+  readonly floor: boolean;
   /** Node flags for the hub (`--cpu-prof --cpu-prof-dir=D`). */
   readonly hubNodeFlags: readonly string[];
   /** Keep the temp dir (the hub's database and log) after stopping. */
@@ -72,6 +77,13 @@ function numberOf(env: Env, name: string, fallback: number, min: number, max: nu
   if (!Number.isFinite(value) || value < min || value > max)
     throw new Error(`${name}: "${text}" is not a number from ${min} to ${max}`);
   return value;
+}
+
+function floorOf(env: Env): boolean {
+  const text = env.FERRY_BENCH_FLOOR;
+  if (text === undefined || text === '' || text === '1') return true;
+  if (text === '0') return false;
+  throw new Error(`FERRY_BENCH_FLOOR: "${text}" is not 0 or 1`);
 }
 
 function schedOf(env: Env): 'other' | 'batch' {
@@ -128,6 +140,7 @@ export function parseParams(env: Env): ScaleParams {
     generatorSched: schedOf(env),
     generatorCpus: cpusOf(env),
     generatorNodeFlags: flagsOf(env.FERRY_BENCH_GENERATOR_NODE_FLAGS),
+    floor: floorOf(env),
     hubNodeFlags: flagsOf(env.FERRY_BENCH_HUB_NODE_FLAGS),
     keepDir: env.FERRY_BENCH_KEEP_DIR === '1',
   };

@@ -45,6 +45,8 @@ export interface RunResults {
   readonly storms: readonly MeasuredStorm[];
   readonly probe: readonly ProbeSample[];
   readonly probeStaleHits: readonly ProbeStaleHit[];
+  /** The same calls against an idle replica of the API (FERRY_BENCH_FLOOR), when it ran. */
+  readonly floor: readonly ProbeSample[] | undefined;
   readonly staleEvents: readonly StaleEvent[];
   readonly streamEvents: ReadonlyMap<string, number>;
   readonly rss: readonly RssSample[];
