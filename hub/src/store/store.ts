@@ -8,6 +8,7 @@ import {
   type CheckpointerOptions,
   type CheckpointerStatus,
 } from './checkpointer.ts';
+import { forgetRowDigests } from './row-digests.ts';
 import { clusterListMethods, type ClusterListMethods } from './cluster-list.ts';
 import { clusterMethods, type ClusterMethods } from './clusters.ts';
 import { DEFAULT_STORE_LIMITS, type StoreContext, type StoreLimits } from './context.ts';
@@ -32,9 +33,11 @@ export interface StoreOptions {
   readonly migrations?: readonly Migration[];
   /**
    * WAL checkpoints on a worker thread (checkpointer.ts), with these options, or false: SQLite's own,
-   * inside the commits, on the main thread. Set onError to hear of a worker that died.
+   * inside the commits, on the main thread. Set onError to hear of a worker that died. 'elsewhere':
+   * none here, SQLite's own off too: another connection's checkpointer keeps this file's WAL (the
+   * agent channel's ingest thread writes beside the main thread's store).
    */
-  readonly checkpointer?: Partial<CheckpointerOptions> | false;
+  readonly checkpointer?: Partial<CheckpointerOptions> | false | 'elsewhere';
 }
 
 export interface StoreAdmin {
@@ -57,6 +60,11 @@ export interface StoreAdmin {
   persistNow(): void;
   /** The checkpoint worker's state and counts; undefined when the store was opened without one. */
   checkpointerStatus(): CheckpointerStatus | undefined;
+  /**
+   * Another connection (another thread's store on the same file) wrote clusters' rows: the row digests
+   * this connection keeps of what it wrote (row-digests.ts) no longer hold, and go.
+   */
+  forgetRowDigests(): void;
   /** Stops the checkpoint worker, then closes the connection (which checkpoints and removes the WAL). */
   close(): void;
 }
@@ -90,7 +98,10 @@ export function openStore(options: StoreOptions): Store {
   }
   let checkpointer: Checkpointer | undefined;
   try {
-    checkpointer = checkpointerOptions === false ? undefined : startCheckpointer(db, checkpointerOptions);
+    checkpointer =
+      checkpointerOptions === false || checkpointerOptions === 'elsewhere'
+        ? undefined
+        : startCheckpointer(db, checkpointerOptions);
   } catch (error) {
     db.close();
     throw error;
@@ -119,6 +130,9 @@ export function openStore(options: StoreOptions): Store {
       db.persistNow();
     },
     checkpointerStatus: () => checkpointer?.status(),
+    forgetRowDigests: () => {
+      forgetRowDigests(db);
+    },
     close: () => {
       checkpointer?.stop();
       db.close();
