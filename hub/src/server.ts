@@ -137,6 +137,8 @@ export async function startHub(
       webhooks: { secrets: webhookSecrets },
       events: stream,
     });
+    // Agents are taken once the channel's ingest thread is up.
+    await channel.ready();
     const handle = getRequestListener(app.fetch);
     const listener = (request: IncomingMessage, response: ServerResponse): void => {
       void handle(request, response);

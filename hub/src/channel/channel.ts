@@ -1,13 +1,12 @@
 // The agent channel: takes the hub server's websocket upgrades at AGENT_CHANNEL_PATH, keeps one link
-// per cluster (a newer one replaces an older with 4409), commits what agents send in groups and acks it,
-// stops reading sockets while the store lags, and on close() acks what is stored before ending every
-// link with 4000.
+// per cluster (a newer one replaces an older with 4409), has what agents send read and committed in
+// groups on the ingest thread (ingest-client.ts) and sends its acks, stops reading sockets while the
+// store lags, and on close() acks what is stored before ending every link with 4000.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '@ferry/shared/protocol';
-import { createCommitQueue } from './commit-queue.ts';
-import { createFrameScheduler } from './frame-scheduler.ts';
 import { startConnection, type Connection, type ConnectionHost, type HelloSource } from './connection.ts';
+import { createIngestClient } from './ingest-client.ts';
 import { resolveOptions, type ChannelOptions } from './options.ts';
 import { createSocketServer, refuseUpgrade } from './socket-server.ts';
 
@@ -30,20 +29,11 @@ export interface AgentChannel {
   connectedClusters(): readonly string[];
   /** Each connected cluster with the source its latest accepted hello named, by cluster name. */
   following(): readonly Following[];
+  /** Resolves once the channel can take links (its ingest thread is up); rejects when it cannot start. */
+  ready(): Promise<void>;
   /** Closes every link with 4000 (shutdown), after flushing and acking what is stored. */
   close(): Promise<void>;
 }
-
-/** How long the frames' work may hold the event loop at a time before it takes its I/O, ms. */
-const FRAME_SLICE_MS = 3;
-
-/**
- * Bytes of frames waiting to be read above which the links that send are stopped (the commit queue's
- * highWaterBytes when lower): some 125 full snapshots, a quarter of a second of reading. Waiting frames
- * are Buffers (off V8's heap), but what they become once read waits on the heap for its commit: more
- * waiting only made a hub that fell behind slower (bench/RESULTS.md, 16 MiB before).
- */
-const FRAME_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 /** Held links resumed per turn of the event loop once the pressure is off (see resumeHeld). */
 const RESUME_PER_TURN = 100;
@@ -65,43 +55,49 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
   const server = createSocketServer(options.limits.maxFrameBytes);
   const links = new Set<Connection>();
   const current = new Map<string, Connection>();
-  let paused = false;
   /** Links stopped while the store lags: each one when its next frame arrived (not all 10,000 at once). */
   const held = new Set<Connection>();
   let closing: Promise<void> | undefined;
 
-  const queue = createCommitQueue({
-    ...options,
-    onCommitted: options.onClustersChanged,
-    onFlushed: () => {
-      frames.resume();
+  /** Links by the number the ingest thread knows them by. */
+  const numbered = new Map<number, Connection>();
+  let nextLink = 1;
+  const ingest = createIngestClient({
+    setup: {
+      dbPath: options.store.path,
+      storeLimits: options.store.limits,
+      limits: options.limits,
+      flushIntervalMs: options.flushIntervalMs,
+      flushMaxRecords: options.flushMaxRecords,
+      flushMaxWeight: options.flushMaxWeight,
+      flushTargetMs: options.flushTargetMs,
+      highWaterRecords: options.highWaterRecords,
+      highWaterBytes: options.highWaterBytes,
+      highWaterWeight: options.highWaterWeight,
+      snapshotRequestsOut: options.snapshotRequestsOut,
     },
-    onPressure: (high) => {
-      paused = high;
-      log.info(high ? 'paused reading agents: the store lags' : 'resumed reading agents', {
-        queuedRecords: queue.records,
-        queuedBytes: queue.bytes,
-      });
-      // A link is stopped when it sends while the store lags (host.hold), so that going high costs
-      // nothing and going low touches only the links that sent meanwhile. Links still at their hello
-      // are left reading: a hello is one small frame, and stores nothing.
-      if (!high) resumeHeld();
+    log,
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'committed':
+          options.onClustersChanged(event.clusters);
+          return;
+        case 'log':
+          log[event.level](event.msg, event.fields);
+          return;
+        default:
+          numbered.get(event.link)?.told(event);
+      }
     },
-  });
-  const frames = createFrameScheduler({
-    sliceMs: FRAME_SLICE_MS,
-    highWaterBytes: Math.min(options.highWaterBytes, FRAME_HIGH_WATER_BYTES),
     onBelow: () => {
       resumeHeld();
     },
-    onError: (error) => {
-      log.error('an agent frame could not be handled', { error });
+    onFailed: () => {
+      for (const link of links) link.end(CLOSE_CODES.shutdown, 'the hub failed: reconnect and resend');
     },
-    // Frames are read (parsed into records) only while the commit queue has room for them.
-    canRun: () => !queue.full,
   });
-  /** The commit queue or the frames waiting are over their marks: read no more from links that send. */
-  const pressured = (): boolean => paused || frames.high;
+  /** The ingest thread or the frames on their way to it are over their marks: read no more from links that send. */
+  const pressured = (): boolean => ingest.pressured;
   let resuming: NodeJS.Immediate | undefined;
   /**
    * Both are under their marks again: read the links stopped meanwhile, the longest held first,
@@ -127,7 +123,13 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
 
   const host: ConnectionHost = {
     options,
-    queue,
+    ingest,
+    register: (connection) => {
+      const link = nextLink;
+      nextLink += 1;
+      numbered.set(link, connection);
+      return link;
+    },
     accepted: (connection) => {
       const name = connection.cluster;
       if (name === undefined) return;
@@ -136,7 +138,9 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       older?.end(CLOSE_CODES.replaced, 'replaced by a newer connection of the same cluster');
       options.onClustersChanged([name]);
     },
-    ended: (connection) => {
+    ended: (connection, link) => {
+      numbered.delete(link);
+      ingest.ended(link);
       links.delete(connection);
       held.delete(connection);
       const name = connection.cluster;
@@ -144,7 +148,6 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       // Also for a link refused at its hello: the refusal is kept on the cluster it claimed.
       if (name !== undefined) options.onClustersChanged([name]);
     },
-    frames,
     underPressure: pressured,
     hold: (connection) => {
       if (!pressured() || !connection.open || held.has(connection)) return;
@@ -160,9 +163,7 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
 
   const shutdown = async (): Promise<void> => {
     // Everything received is read, committed and acked before the links end: the agents resend nothing stored.
-    frames.drain();
-    queue.flushAll();
-    queue.stop();
+    await ingest.close(options.closeTimeoutMs);
     const all = [...links];
     for (const link of all) link.end(CLOSE_CODES.shutdown, 'the hub is shutting down');
     let timer: NodeJS.Timeout | undefined;
@@ -216,6 +217,9 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       });
     },
     disconnect: (cluster, reason) => {
+      // The cluster may be gone from the store (deleted): a new one may take its row's id, and the
+      // ingest thread's row digests of the old one must not stand for the new one's rows.
+      ingest.forgetDigests();
       const link = current.get(cluster);
       if (link === undefined) return false;
       link.end(CLOSE_CODES.unauthorized, reason);
@@ -229,6 +233,7 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
           ? []
           : [{ cluster, repo: source.repo, ref: source.ref, path: source.path }];
       }),
+    ready: () => ingest.ready,
     close: () => {
       closing ??= shutdown();
       return closing;

@@ -1,13 +1,12 @@
-// One agent's link, from the upgrade to its close: authenticate, read the hello (accept-hello.ts), hand
-// every later frame to the agent stream (agent-stream.ts), heartbeat, cut a link gone silent, and end on
-// the first fault with the protocol's close code. Every end is logged once (cluster, code, reason), never
-// with the credential. Nothing a peer sends can throw out of here: a failure ends this link, never the
-// process.
+// One agent's link on the main thread, from the upgrade to its close: authenticate, hand the hello and
+// every later frame to the ingest thread (ingest-client.ts; it reads, commits and answers), send what it
+// answers, heartbeat, cut a link gone silent, and end on the first fault with the protocol's close code.
+// Every end is logged once (cluster, code, reason), never with the credential. Nothing a peer sends can
+// throw out of here: a failure ends this link, never the process.
 import type { IncomingMessage } from 'node:http';
 import { type Logger } from '@ferry/shared';
 import {
   CLOSE_CODES,
-  parseAgentFrame,
   PROTOCOL_VERSION,
   serializeHubMessage,
   truncateBytes,
@@ -15,11 +14,9 @@ import {
   type HubMessage,
 } from '@ferry/shared/protocol';
 import type { RawData, WebSocket } from 'ws';
-import { acceptHello } from './accept-hello.ts';
-import { createAgentStream, type AgentStream } from './agent-stream.ts';
 import { authenticate } from './authenticate.ts';
-import type { CommitQueue } from './commit-queue.ts';
-import type { FrameScheduler } from './frame-scheduler.ts';
+import type { IngestClient } from './ingest-client.ts';
+import type { IngestEvent } from './ingest-messages.ts';
 import type { ResolvedOptions } from './options.ts';
 import { closeCodeOfSocketError } from './socket-server.ts';
 
@@ -33,6 +30,8 @@ export interface Connection {
   send(message: HubMessage): boolean;
   /** Closes the link with a code and reason (logged once, when it has closed). */
   end(code: number, reason: string): void;
+  /** What the ingest thread said about this link: its hello accepted, a text to send, its end. */
+  told(event: Extract<IngestEvent, { type: 'opened' | 'send' | 'end' }>): void;
   /** Cuts the link without a close handshake. */
   terminate(): void;
   pause(): void;
@@ -43,13 +42,14 @@ export interface Connection {
 
 export interface ConnectionHost {
   readonly options: ResolvedOptions;
-  readonly queue: CommitQueue;
+  /** Where the link's frames go, under its number (the host's registry maps the answers back). */
+  readonly ingest: IngestClient;
+  /** A number for a new link, unique in this process. */
+  register(connection: Connection): number;
   /** The hello was accepted: the connection is now its cluster's (the host closes an older one). */
   accepted(connection: Connection): void;
-  ended(connection: Connection): void;
-  /** Where a frame's work waits for its turn (frame-scheduler.ts). */
-  readonly frames: FrameScheduler;
-  /** Whether the commit queue or the frames waiting are over their high-water marks (a new link starts paused). */
+  ended(connection: Connection, link: number): void;
+  /** Whether the ingest is over its high-water marks (a new link starts paused). */
   underPressure(): boolean;
   /** The store lags: stop reading this open link until it has caught up (the host resumes it). */
   hold(connection: Connection): void;
@@ -71,15 +71,15 @@ interface Ending {
   readonly error?: unknown;
 }
 
-function sizeOf(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.byteLength, 0);
-  return data.byteLength;
-}
-
 function textOf(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
+}
+
+function buffersOf(data: RawData): Buffer | readonly Buffer[] {
+  if (Buffer.isBuffer(data) || Array.isArray(data)) return data;
+  return Buffer.from(data);
 }
 
 export function startConnection(
@@ -87,15 +87,16 @@ export function startConnection(
   request: IncomingMessage,
   host: ConnectionHost,
 ): Connection {
-  const { options, queue } = host;
+  const { options, ingest } = host;
   const { store, now, limits } = options;
   let log: Logger = options.log.child({ remote: request.socket.remoteAddress });
   let phase: 'hello' | 'open' | 'ending' = 'hello';
+  /** The hello went to the ingest thread (every later frame follows it there, in order). */
+  let helloSent = false;
   let ending: Ending | undefined;
   let transportError: string | undefined;
   const auth = authenticate(store, request.headers);
   const cluster = auth.cluster;
-  let stream: AgentStream | undefined;
   let source: HelloSource | undefined;
   const timers: NodeJS.Timeout[] = [];
   /**
@@ -121,7 +122,6 @@ export function startConnection(
     if (phase === 'ending') return false;
     phase = 'ending';
     ending = next;
-    stream?.close();
     for (const handle of timers) clearTimeout(handle);
     return true;
   };
@@ -141,6 +141,15 @@ export function startConnection(
     else cut(`no frame for ${options.deadAfterMs} ms: link terminated`, 'warn');
   });
 
+  const sendText = (text: string): boolean => {
+    if (socket.readyState !== socket.OPEN) return false;
+    socket.send(text, (error) => {
+      if (error) transportError ??= error.message;
+    });
+    heartbeat?.refresh();
+    return true;
+  };
+
   const send = (message: HubMessage): boolean => {
     if (socket.readyState !== socket.OPEN) return false;
     let text: string;
@@ -150,71 +159,20 @@ export function startConnection(
       log.error('refused to send an invalid message', { type: message.type, error });
       return false;
     }
-    socket.send(text, (error) => {
-      if (error) transportError ??= error.message;
-    });
-    heartbeat?.refresh();
-    return true;
+    return sendText(text);
   };
 
-  const opened = (hello: AgentMessageOf<'hello'>, storedSeq: number, snapshotWanted: boolean): void => {
-    const name = cluster ?? '';
+  const opened = (event: Extract<IngestEvent, { type: 'opened' }>): void => {
+    if (phase !== 'hello') return;
     phase = 'open';
-    source = hello.body.source;
-    log = log.child({ cluster: name, epoch: hello.epoch });
-    stream = createAgentStream({
-      cluster: name,
-      epoch: hello.epoch,
-      helloSeq: hello.seq,
-      storedSeq,
-      limits,
-      queue,
-      send,
-      end: (code, reason, level) => {
-        end(code, reason, level);
-      },
-    });
+    source = event.source;
+    log = log.child({ cluster: cluster ?? '', epoch: event.epoch });
     host.accepted(connection);
-    send({ v: PROTOCOL_VERSION, type: 'welcome', body: { version: PROTOCOL_VERSION, limits } });
-    // So the agent resends only what came after what is stored.
-    if (storedSeq > 0)
-      send({ v: PROTOCOL_VERSION, type: 'ack', body: { epoch: hello.epoch, seq: storedSeq } });
-    if (snapshotWanted) stream.requestSnapshot();
     heartbeat = timer(limits.heartbeatSeconds * 1000, () => {
       send({ v: PROTOCOL_VERSION, type: 'heartbeat', body: { at: now().toISOString() } });
     });
+    log.info('agent connected', event.fields);
     if (host.underPressure()) host.hold(connection);
-  };
-
-  const onHello = (text: string): void => {
-    const parsed = parseAgentFrame(text, { maxFrameBytes: limits.maxFrameBytes });
-    if (!parsed.ok) {
-      end(parsed.closeCode, parsed.reason, 'warn', { detail: parsed.detail });
-      return;
-    }
-    const hello = parsed.message;
-    if (hello.type !== 'hello') {
-      end(CLOSE_CODES.invalidMessage, `type: the first message must be a hello, not ${hello.type}`);
-      return;
-    }
-    const name = cluster ?? '';
-    // What an older link of this cluster queued is committed first, so the epoch's stored seq is exact.
-    if (queue.holds(name)) queue.flushAll();
-    const credentialDigest = auth.ok ? auth.credentialDigest : '';
-    const decision = acceptHello({ store, cluster: name, credentialDigest, now: now() }, hello);
-    if (!decision.ok) {
-      end(decision.code, decision.reason);
-      return;
-    }
-    opened(hello, decision.lastSeq, decision.snapshotWanted);
-    log.info('agent connected', {
-      version: decision.version,
-      agentVersion: hello.body.agentVersion,
-      seq: hello.seq,
-      storedSeq: decision.lastSeq,
-      firstHello: decision.firstHello,
-      snapshotRequested: decision.snapshotWanted,
-    });
   };
 
   const onFrame = (data: RawData, isBinary: boolean): void => {
@@ -227,22 +185,13 @@ export function startConnection(
       end(CLOSE_CODES.malformed, 'frame is binary: expected JSON text');
       return;
     }
-    if (stream === undefined) {
-      onHello(textOf(data));
+    if (!helloSent) {
+      helloSent = true;
+      ingest.hello(link, cluster ?? '', auth.ok ? auth.credentialDigest : '', textOf(data));
       return;
     }
-    // The frame is read in its turn (frame-scheduler.ts), after the frames that came before it; a link
-    // that ended meanwhile reads no more (the agent resends what was not acked).
-    host.frames.defer(() => {
-      if (phase === 'ending' || stream === undefined) return;
-      const text = textOf(data);
-      const parsed = parseAgentFrame(text, {
-        maxFrameBytes: limits.maxFrameBytes,
-        version: PROTOCOL_VERSION,
-      });
-      if (parsed.ok) stream.receive(parsed.message, Buffer.byteLength(text), afterSilence);
-      else end(parsed.closeCode, parsed.reason, 'warn', { detail: parsed.detail });
-    }, sizeOf(data));
+    // Read on the ingest thread in its turn, after the frames that came before it.
+    ingest.frame(link, buffersOf(data), afterSilence);
     if (host.underPressure()) host.hold(connection);
   };
 
@@ -260,6 +209,24 @@ export function startConnection(
     end: (code, reason) => {
       end(code, reason, 'info');
     },
+    told: (event) => {
+      switch (event.type) {
+        case 'opened':
+          opened(event);
+          return;
+        case 'send':
+          if (phase !== 'ending') sendText(event.text);
+          return;
+        case 'end':
+          end(
+            event.code,
+            event.reason,
+            event.level,
+            event.detail === undefined ? {} : { detail: event.detail },
+          );
+          return;
+      }
+    },
     terminate: () => {
       cut('link cut by the hub', 'info');
     },
@@ -272,6 +239,7 @@ export function startConnection(
     },
     closed,
   };
+  const link = host.register(connection);
 
   socket.on('message', (data, isBinary) => {
     try {
@@ -289,7 +257,7 @@ export function startConnection(
   });
   socket.on('close', (code, reason) => {
     ended({ by: 'agent', code, reason: reason.toString('utf8'), level: 'info' });
-    host.ended(connection);
+    host.ended(connection, link);
     const own = ending ?? { by: 'agent', code, reason: '', level: 'info' };
     log[own.level]('agent link closed', {
       cluster,
@@ -317,7 +285,8 @@ export function startConnection(
   }
   log = log.child({ cluster });
   const helloTimer = timer(options.helloTimeoutMs, () => {
-    if (phase !== 'hello') return;
+    // A hello that arrived is the agent's part done; reading it is the hub's (on the ingest thread).
+    if (phase !== 'hello' || helloSent) return;
     // While the store lags, the hub reads slowly: a hello not read yet is the hub's delay, not the agent's.
     if (host.underPressure()) helloTimer.refresh();
     else end(CLOSE_CODES.invalidMessage, `hello: none within ${options.helloTimeoutMs} ms`);

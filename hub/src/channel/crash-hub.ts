@@ -32,8 +32,10 @@ function main(argv: string[]): void {
   server.on('upgrade', (request, socket, head) => {
     channel.handleUpgrade(request, socket, head);
   });
-  server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`port ${(server.address() as AddressInfo).port}\n`);
+  void channel.ready().then(() => {
+    server.listen(0, '127.0.0.1', () => {
+      process.stdout.write(`port ${(server.address() as AddressInfo).port}\n`);
+    });
   });
   setTimeout(() => {
     void channel.close().then(() => {

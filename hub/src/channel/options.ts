@@ -45,6 +45,8 @@ export interface ChannelOptions {
    * (default 5 s): the cluster may have been shown stale. Keep it below the hub's stale-after.
    */
   readonly notifyHeardAfterMs?: number;
+  /** Snapshots asked of agents and not yet arrived, at most (the others wait their turn). */
+  readonly snapshotRequestsOut?: number;
   /**
    * These clusters' stored or live state may have changed: a commit stored what the fleet view shows of
    * them (a sync, drift, events, resources of a cluster with a recovery) or heard them after a silence
@@ -72,6 +74,7 @@ export interface ResolvedOptions {
   readonly highWaterWeight: number;
   readonly closeTimeoutMs: number;
   readonly notifyHeardAfterMs: number;
+  readonly snapshotRequestsOut: number;
   readonly onClustersChanged: (clusters: readonly string[]) => void;
 }
 
@@ -86,6 +89,7 @@ export const DEFAULT_CHANNEL_OPTIONS = {
   highWaterWeight: DEFAULT_HIGH_WATER_WEIGHT,
   closeTimeoutMs: 5000,
   notifyHeardAfterMs: 5000,
+  snapshotRequestsOut: 64,
 } as const;
 
 /** The longest delay a Node timer takes; a longer one would fire at once. */
@@ -114,6 +118,7 @@ export function resolveOptions(options: ChannelOptions): ResolvedOptions {
     highWaterWeight: options.highWaterWeight ?? DEFAULT_CHANNEL_OPTIONS.highWaterWeight,
     closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CHANNEL_OPTIONS.closeTimeoutMs,
     notifyHeardAfterMs: options.notifyHeardAfterMs ?? DEFAULT_CHANNEL_OPTIONS.notifyHeardAfterMs,
+    snapshotRequestsOut: options.snapshotRequestsOut ?? DEFAULT_CHANNEL_OPTIONS.snapshotRequestsOut,
     onClustersChanged: options.onClustersChanged ?? (() => undefined),
   };
   checkInteger('deadAfterMs', resolved.deadAfterMs, 1, MAX_TIMER_MS);
@@ -127,6 +132,7 @@ export function resolveOptions(options: ChannelOptions): ResolvedOptions {
   checkInteger('highWaterWeight', resolved.highWaterWeight, 1, Number.MAX_SAFE_INTEGER);
   checkInteger('closeTimeoutMs', resolved.closeTimeoutMs, 1, MAX_TIMER_MS);
   checkInteger('notifyHeardAfterMs', resolved.notifyHeardAfterMs, 0, MAX_TIMER_MS);
+  checkInteger('snapshotRequestsOut', resolved.snapshotRequestsOut, 1, Number.MAX_SAFE_INTEGER);
   return resolved;
 }
 

@@ -50,6 +50,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     },
   });
   const channel = createChannel({ store, now: () => new Date(), log, ...channelOptions });
+  await channel.ready();
   const server = createServer((_request, response) => {
     response.writeHead(404).end();
   });
