@@ -2,14 +2,19 @@
 // (hub/src/api/app.ts) on the same store file, in a process that ingests nothing: no agent link, no
 // event stream, no checkpoint worker, no write. The probe's calls against it, made while the hub
 // ingests, take what this machine alone adds to a call (a turn on the CPU beside the hub and the
-// generator, the same SQLite reads): the floor under the hub's own numbers. Served through app.fetch by
-// hand (GET without a body is all the probe sends), so that the hub's server.ts stays the one importer
-// of @hono/node-server.
+// generator, the same SQLite reads): the floor under the hub's own numbers. The built hub's modules
+// (hub/dist, as the hub process runs them; `pnpm bench:hub` builds first), typed from their sources.
+// Served through app.fetch by hand (GET without a body is all the probe sends), so that the hub's
+// server.ts stays the one importer of @hono/node-server.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../shared/src/index.ts';
-import { createApp } from '../../hub/src/api/app.ts';
-import { openStore } from '../../hub/src/store/index.ts';
+import type * as AppModule from '../../hub/src/api/app.ts';
+import type * as StoreModule from '../../hub/src/store/index.ts';
+
+const built = (path: string): string => new URL(`../../hub/dist/${path}`, import.meta.url).href;
+const { createApp } = (await import(built('api/app.js'))) as typeof AppModule;
+const { openStore } = (await import(built('store/index.js'))) as typeof StoreModule;
 
 interface ReplicaConfig {
   readonly dbPath: string;

@@ -35,7 +35,6 @@ export class ReplicaProcess {
       [
         '--import',
         'tsx',
-        '--conditions=@ferry/source',
         join(REPO_ROOT, 'bench', 'hub-scale', 'replica-child.ts'),
         JSON.stringify({ dbPath, staleAfterSeconds }),
       ],
