@@ -7,6 +7,9 @@
 // with bursts of 500 full reports a second, 1,204 scavenges took 7.3 s of the one thread. With 32 MiB:
 // 583 scavenges, 4.2 s, RSS no higher. 64 MiB halved the count again, but a scavenge copies what is
 // live, and when the hub fell behind (frames queued) single scavenges took up to 74 ms (bench/RESULTS.md).
+// Those measurements were of the one thread that then did everything; the flag is process-wide, and
+// the agent channel's ingest thread (channel/ingest-worker.ts) is now the one that allocates so (the
+// main thread, with the sockets and the API, far less). Not measured again since the split.
 //
 // --v8-pool-size=1: one V8 helper thread (concurrent marking, parallel scavenges, compiling), not
 // Node's four whatever the cores. On a hub's 1-2 cores, four helpers beside the main thread took the CPU
