@@ -75,6 +75,7 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       highWaterBytes: options.highWaterBytes,
       highWaterWeight: options.highWaterWeight,
       snapshotRequestsOut: options.snapshotRequestsOut,
+      logLevel: log.level,
     },
     log,
     onEvent: (event) => {
@@ -96,7 +97,12 @@ export function createChannel(channelOptions: ChannelOptions): AgentChannel {
       for (const link of links) link.end(CLOSE_CODES.shutdown, 'the hub failed: reconnect and resend');
     },
   });
-  /** The ingest thread or the frames on their way to it are over their marks: read no more from links that send. */
+  /**
+   * The ingest thread or the frames on their way to it are over their marks: read no more from links
+   * that send. A link is stopped when it sends while the store lags (host.hold), so that going high
+   * costs nothing and going low touches only the links that sent meanwhile. Links still at their hello
+   * are left reading: a hello is one small frame, and stores nothing.
+   */
   const pressured = (): boolean => ingest.pressured;
   let resuming: NodeJS.Immediate | undefined;
   /**

@@ -4,7 +4,7 @@
 // to end and what was stored. The sockets stay on the main thread: this thread's parsing, its commits
 // and its garbage never hold the API's requests there. Nothing a peer sends can throw out of here: a
 // fault ends that link.
-import type { Logger, LogFields } from '@ferry/shared';
+import { LOG_LEVELS, type Logger, type LogFields, type LogLevel } from '@ferry/shared';
 import {
   CLOSE_CODES,
   parseAgentFrame,
@@ -18,12 +18,17 @@ import { acceptHello } from './accept-hello.ts';
 import { createAgentStream, type AgentStream } from './agent-stream.ts';
 import { createCommitQueue } from './commit-queue.ts';
 import { createFrameScheduler } from './frame-scheduler.ts';
-import type { IngestCommand, IngestEvent, IngestSetup, LogLevel } from './ingest-messages.ts';
+import type { IngestCommand, IngestEvent, IngestSetup } from './ingest-messages.ts';
 
 /** How long the frames' work may hold this thread's loop at a time before it takes its messages, ms. */
 const FRAME_SLICE_MS = 3;
 
-/** Bytes of frames waiting to be read above which the main thread stops reading links that send. */
+/**
+ * Bytes of frames waiting to be read above which the main thread stops reading links that send (the
+ * commit queue's highWaterBytes when lower): some 125 full snapshots, a quarter of a second of reading.
+ * What waiting frames become once read waits on the heap for its commit: more waiting only made a hub
+ * that fell behind slower (bench/RESULTS.md, 16 MiB before).
+ */
 const FRAME_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 /** A snapshot asked for this long ago and not arrived no longer holds its turn (the request stands), ms. */
@@ -48,26 +53,31 @@ interface Link {
   stream: AgentStream | undefined;
 }
 
-/** A Logger whose lines go to the main thread's logger, fields and all. */
-export function forwardingLogger(emit: (event: IngestEvent) => void, base: LogFields = {}): Logger {
+/** A Logger whose lines at `level` and above go to the main thread's logger, fields and all. */
+export function forwardingLogger(
+  emit: (event: IngestEvent) => void,
+  level: LogLevel,
+  base: LogFields = {},
+): Logger {
   const line =
-    (level: LogLevel) =>
+    (at: LogLevel) =>
     (msg: string, fields: LogFields = {}): void => {
-      emit({ type: 'log', level, msg, fields: { ...base, ...fields } });
+      if (LOG_LEVELS[at] < LOG_LEVELS[level]) return;
+      emit({ type: 'log', level: at, msg, fields: { ...base, ...fields } });
     };
   return {
-    level: 'debug',
+    level,
     debug: line('debug'),
     info: line('info'),
     warn: line('warn'),
     error: line('error'),
-    child: (fields) => forwardingLogger(emit, { ...base, ...fields }),
+    child: (fields) => forwardingLogger(emit, level, { ...base, ...fields }),
   };
 }
 
 export function createIngestCore(deps: IngestCoreDeps): IngestCore {
   const { setup, store, now, emit } = deps;
-  const log = forwardingLogger(emit);
+  const log = forwardingLogger(emit, setup.logLevel);
   const links = new Map<number, Link>();
   let high = false;
   // Snapshots asked for and not yet arrived, at most setup.snapshotRequestsOut: the others wait their

@@ -1,9 +1,11 @@
 // What the agent channel's two threads tell each other. The main thread holds the sockets (and the
 // HTTP API beside them); the ingest thread (ingest-worker.ts) reads what agents send, commits it and
 // says what to send back. Everything here crosses a MessagePort by structured clone: plain data only.
-import type { CloseCode, Limits } from '@ferry/shared/protocol';
+import type { LogLevel } from '@ferry/shared';
+import type { CloseCode } from '@ferry/shared/protocol';
 import type { StoreLimits } from '../store/index.ts';
 import type { HelloSource } from './connection.ts';
+import type { ResolvedOptions } from './options.ts';
 
 /** The main thread's words: a link's frames in their order, its end, a store change, the shutdown. */
 export type IngestCommand =
@@ -28,8 +30,6 @@ export type IngestCommand =
   | { readonly type: 'forget-digests' }
   /** Shutdown: commit and sync what is queued, tell every link, then answer `closed`. */
   | { readonly type: 'close' };
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** The ingest thread's words: what to send on a link, a link's opening or end, and the rest. */
 export type IngestEvent =
@@ -70,17 +70,21 @@ export type IngestEvent =
   /** The answer to `close`: every link has been told what is stored. */
   | { readonly type: 'closed' };
 
-/** What the ingest thread is started with. */
-export interface IngestSetup {
+/** What the ingest thread is started with: the store's file and limits, and the channel's options it uses. */
+export type IngestSetup = Pick<
+  ResolvedOptions,
+  | 'limits'
+  | 'flushIntervalMs'
+  | 'flushMaxRecords'
+  | 'flushMaxWeight'
+  | 'flushTargetMs'
+  | 'highWaterRecords'
+  | 'highWaterBytes'
+  | 'highWaterWeight'
+  | 'snapshotRequestsOut'
+> & {
   readonly dbPath: string;
   readonly storeLimits: StoreLimits;
-  readonly limits: Limits;
-  readonly flushIntervalMs: number;
-  readonly flushMaxRecords: number;
-  readonly flushMaxWeight: number;
-  readonly flushTargetMs: number;
-  readonly highWaterRecords: number;
-  readonly highWaterBytes: number;
-  readonly highWaterWeight: number;
-  readonly snapshotRequestsOut: number;
-}
+  /** The main thread's log level: lines below it are not sent over. */
+  readonly logLevel: LogLevel;
+};
