@@ -162,6 +162,13 @@ describe('the simulated kubelet on a harness cluster', () => {
     const sim = simulate(ns);
     await kube.post(`/apis/batch/v1/namespaces/${ns}/jobs`, job('watched'));
     await complete('watched');
+    // The simulation records a Pod once its status PATCH has answered; the Job controller may see that
+    // status (and complete the Job) before this process has read the answer.
+    await waitFor(() => sim.report().pods.length > 0, {
+      what: 'the simulation to record the Pod of Job/watched',
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     assert.deepEqual(
       sim.report().pods.map((pod) => pod.behaviour),
       ['succeeded'],
