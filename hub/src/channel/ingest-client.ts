@@ -168,8 +168,9 @@ export function createIngestClient(deps: IngestClientDeps): IngestClient {
       for (const event of events) inbox.push(event);
       delivering ??= setImmediate(deliver);
     });
-    current.on('error', (error) => {
-      if (stopped) return;
+    const failed = (error: unknown): void => {
+      // Once per thread (an 'error' is followed by its 'exit'), and not when it was told to stop.
+      if (stopped || current !== worker) return;
       if (!started) {
         // Not started at all (its store would not open): no second try, the hub cannot ingest.
         stopped = true;
@@ -187,6 +188,10 @@ export function createIngestClient(deps: IngestClientDeps): IngestClient {
       attach(worker);
       deps.onFailed(error);
       checkBelow();
+    };
+    current.on('error', failed);
+    current.on('exit', (code) => {
+      failed(new Error(`the ingest thread exited with code ${String(code)}`));
     });
   };
   attach(worker);
