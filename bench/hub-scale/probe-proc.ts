@@ -1,10 +1,9 @@
 // The API probe (api-probe.ts) in a child process of its own, with an IPC channel: started beside the
 // hub, stopped with a message that it answers with its samples; killed by its PID when the benchmark
 // stops early.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { ProbeResults } from './api-probe.ts';
-import { REPO_ROOT } from './ws-client.ts';
+import { startChild } from './child-proc.ts';
 
 export class ProbeProcess {
   readonly #child: ChildProcess;
@@ -12,41 +11,21 @@ export class ProbeProcess {
   #results: ProbeResults | undefined;
   #done = false;
 
-  private constructor(child: ChildProcess) {
+  private constructor(child: ChildProcess, exited: Promise<void>) {
     this.#child = child;
-    this.#exited = new Promise((resolve) => {
-      child.once('exit', () => {
-        this.#done = true;
-        resolve();
-      });
+    this.#exited = exited.then(() => {
+      this.#done = true;
     });
   }
 
   /** Starts the probe and waits until it runs. */
   static async start(baseUrl: string, token: string, intervalMs: number): Promise<ProbeProcess> {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(REPO_ROOT, 'bench', 'hub-scale', 'probe-child.ts'),
-        JSON.stringify({ baseUrl, token, intervalMs }),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    const { child, exited } = await startChild(
+      'probe-child.ts',
+      { baseUrl, token, intervalMs },
+      'the API probe',
     );
-    const probe = new ProbeProcess(child);
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (message: { readonly type?: string }): void => {
-        if (message.type !== 'ready') return;
-        child.off('message', onMessage);
-        resolve();
-      };
-      child.on('message', onMessage);
-      void probe.#exited.then(() => {
-        reject(new Error('the API probe exited before it started'));
-      });
-    });
-    return probe;
+    return new ProbeProcess(child, exited);
   }
 
   /** Stops the probe and returns what it measured (the same on a second call). */

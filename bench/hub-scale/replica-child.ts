@@ -1,11 +1,11 @@
 // The benchmark's idle replica of the hub's API (started by replica-proc.ts): the hub's own app
 // (hub/src/api/app.ts) on the same store file, in a process that ingests nothing: no agent link, no
-// event stream, no checkpoint worker, no write. The probe's calls against it, made while the hub
-// ingests, take what this machine alone adds to a call (a turn on the CPU beside the hub and the
-// generator, the same SQLite reads): the floor under the hub's own numbers. The built hub's modules
-// (hub/dist, as the hub process runs them; `pnpm bench:hub` builds first), typed from their sources.
-// Served through app.fetch by hand (GET without a body is all the probe sends), so that the hub's
-// server.ts stays the one importer of @hono/node-server.
+// event stream, no checkpoint (the hub's checkpointer keeps the WAL), no write. The probe's calls
+// against it, made while the hub ingests, take what this machine alone adds to a call (a turn on the CPU
+// beside the hub and the generator, the same SQLite reads): the floor under the hub's own numbers. The
+// built hub's modules (hub/dist, as the hub process runs them; `pnpm bench:hub` builds first), typed
+// from their sources. Served through app.fetch by hand (GET without a body is all the probe sends), so
+// that the hub's server.ts stays the one importer of @hono/node-server.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../shared/src/index.ts';
@@ -22,7 +22,7 @@ interface ReplicaConfig {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ReplicaConfig;
-const store = openStore({ path: config.dbPath, checkpointer: false });
+const store = openStore({ path: config.dbPath, checkpointer: 'elsewhere' });
 const app = createApp({
   store,
   // Connected to nothing: every cluster shows as disconnected, which the list computes the same way.

@@ -1,9 +1,8 @@
 // The idle API replica (replica-child.ts) in a child process of its own, with an IPC channel: started
 // on the hub's store once it is seeded, stopped with a message, killed by its PID when the benchmark
 // stops early.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT } from './ws-client.ts';
+import type { ChildProcess } from 'node:child_process';
+import { startChild } from './child-proc.ts';
 
 export class ReplicaProcess {
   readonly #child: ChildProcess;
@@ -30,33 +29,13 @@ export class ReplicaProcess {
 
   /** Starts the replica on the store at `dbPath` and waits until it listens. */
   static async start(dbPath: string, staleAfterSeconds: number): Promise<ReplicaProcess> {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(REPO_ROOT, 'bench', 'hub-scale', 'replica-child.ts'),
-        JSON.stringify({ dbPath, staleAfterSeconds }),
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    const { child, exited, ready } = await startChild<{ readonly type?: string; readonly port?: number }>(
+      'replica-child.ts',
+      { dbPath, staleAfterSeconds },
+      'the API replica',
     );
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', () => {
-        resolve();
-      });
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      const onMessage = (message: { readonly type?: string; readonly port?: number }): void => {
-        if (message.type !== 'ready' || message.port === undefined) return;
-        child.off('message', onMessage);
-        resolve(message.port);
-      };
-      child.on('message', onMessage);
-      void exited.then(() => {
-        reject(new Error('the API replica exited before it listened'));
-      });
-    });
-    return new ReplicaProcess(child, exited, port);
+    if (ready.port === undefined) throw new Error('the API replica said it was ready without its port');
+    return new ReplicaProcess(child, exited, ready.port);
   }
 
   /** Stops the replica (its store closed) and waits for its exit; killed after 30 s. */
