@@ -8,6 +8,11 @@ import { startTestHub, type TestHub } from './test-hub.ts';
 
 const RESOURCES: ResourceSummary[] = [{ ref: SERVICE, health: 'Current', drifted: false }];
 
+interface Welcomed {
+  readonly link: AgentLink;
+  readonly agent: AgentSession;
+}
+
 describe('snapshots asked in turns', () => {
   let hub: TestHub;
   before(async () => {
@@ -17,7 +22,7 @@ describe('snapshots asked in turns', () => {
     await hub.stop();
   });
 
-  async function welcomed(name: string): Promise<{ link: AgentLink; agent: AgentSession }> {
+  async function welcomed(name: string): Promise<Welcomed> {
     const { credential, clusterUid } = hub.enroll(name);
     const agent = agentSession(clusterUid);
     const link = await connectAgent(hub.url, credential);
@@ -36,12 +41,21 @@ describe('snapshots asked in turns', () => {
   const asked = (link: AgentLink): boolean =>
     link.received.some((message) => message.type === 'snapshotRequest');
 
-  it('asks the next agent once the snapshot asked before has arrived', async () => {
-    const first = await welcomed('turn-first');
+  /** Two agents welcomed: the first asked for its snapshot, the second waiting for its turn. */
+  async function oneTurnTaken(
+    firstName: string,
+    secondName: string,
+  ): Promise<{ first: Welcomed; second: Welcomed }> {
+    const first = await welcomed(firstName);
     await first.link.take('snapshotRequest');
-    const second = await welcomed('turn-second');
+    const second = await welcomed(secondName);
     await settled(second.link, second.agent);
     assert.equal(asked(second.link), false, 'the second agent was asked while the first one’s turn ran');
+    return { first, second };
+  }
+
+  it('asks the next agent once the snapshot asked before has arrived', async () => {
+    const { first, second } = await oneTurnTaken('turn-first', 'turn-second');
     first.link.send(first.agent.snapshot('snap-1', snapshotDigest(RESOURCES), 0, 1, RESOURCES));
     await second.link.take('snapshotRequest');
     first.link.close();
@@ -50,11 +64,7 @@ describe('snapshots asked in turns', () => {
   });
 
   it('asks the next agent once the link whose turn it was has ended', async () => {
-    const first = await welcomed('turn-gone');
-    await first.link.take('snapshotRequest');
-    const second = await welcomed('turn-after-gone');
-    await settled(second.link, second.agent);
-    assert.equal(asked(second.link), false, 'the second agent was asked while the first one’s turn ran');
+    const { first, second } = await oneTurnTaken('turn-gone', 'turn-after-gone');
     first.link.close();
     await first.link.closed;
     await second.link.take('snapshotRequest');
